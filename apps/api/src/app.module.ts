@@ -1,0 +1,65 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { AuthService } from './auth/auth.service.js';
+import { SessionEvents } from './auth/session-events.js';
+import { SessionRepository } from './auth/session.repository.js';
+import { SessionService } from './auth/session.service.js';
+import { UserRepository } from './auth/user.repository.js';
+import { Clock } from './common/clock.js';
+import { ProblemFilter } from './common/problem.filter.js';
+import { RateLimiter } from './common/rate-limiter.js';
+import { Secrets } from './common/secrets.js';
+import { PrismaService } from './database/prisma.service.js';
+import { DocumentRepository } from './documents/document.repository.js';
+import { DocumentsController } from './documents/documents.controller.js';
+import { DocumentsService } from './documents/documents.service.js';
+import { GroupRepository } from './groups/group.repository.js';
+import { GroupsController } from './groups/groups.controller.js';
+import { GroupsService } from './groups/groups.service.js';
+import { MembershipRepository } from './groups/membership.repository.js';
+import { HealthController } from './health/health.controller.js';
+import { HealthRepository } from './health/health.repository.js';
+import { HealthService } from './health/health.service.js';
+import { OpenApiController } from './openapi/openapi.controller.js';
+import { OpenApiService } from './openapi/openapi.service.js';
+import { RealtimeGateway } from './realtime/realtime.gateway.js';
+import { DemoSeedService } from './seed/demo-seed.service.js';
+import { SeedRepository } from './seed/seed.repository.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [HealthController, OpenApiController, AuthController, GroupsController, DocumentsController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        Clock,
+        Secrets,
+        RateLimiter,
+        PrismaService,
+        HealthRepository,
+        HealthService,
+        OpenApiService,
+        UserRepository,
+        SessionRepository,
+        SessionEvents,
+        SessionService,
+        AuthService,
+        MembershipRepository,
+        GroupRepository,
+        GroupsService,
+        DocumentRepository,
+        DocumentsService,
+        SeedRepository,
+        DemoSeedService,
+        RealtimeGateway,
+      ],
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import type { AnnotationDto, ReplyDto } from './schemas/annotations.js';
+
+/** Every document event carries the document's sequence number, so a client can ask for what it missed. */
+export interface DocumentEventEnvelope<T extends keyof DocumentEventPayloads = keyof DocumentEventPayloads> {
+  documentId: string;
+  seq: number;
+  type: T;
+  payload: DocumentEventPayloads[T];
+}
+
+export interface DocumentEventPayloads {
+  'annotation.created': AnnotationDto;
+  'annotation.updated': AnnotationDto;
+  'annotation.deleted': { id: string };
+  'annotation.reanchored': { id: string; anchor: AnnotationDto['anchor'] };
+  'reply.created': ReplyDto;
+  'reply.updated': ReplyDto;
+  'reply.deleted': { id: string; annotationId: string };
+  'vote.changed': { targetId: string; kind: 'annotation' | 'reply'; votes: number };
+}
+
+export interface PresenceEntry {
+  userId: string;
+  displayName: string;
+}
+
+export interface ServerToClientEvents {
+  pong: (payload: { at: string }) => void;
+  'doc:event': (event: DocumentEventEnvelope) => void;
+  /** The gap since the client's last sequence number is older than what the server keeps. */
+  'doc:reload': (payload: { documentId: string; seq: number }) => void;
+  'doc:presence': (payload: { documentId: string; readers: PresenceEntry[] }) => void;
+  'doc:typing': (payload: { documentId: string; userId: string; displayName: string; annotationId: string | null }) => void;
+}
+
+export interface ClientToServerEvents {
+  ping: (ack: (payload: { at: string }) => void) => void;
+  'doc:join': (
+    payload: { documentId: string; lastSeq?: number },
+    ack: (result: { ok: true; seq: number } | { ok: false; error: string }) => void,
+  ) => void;
+  'doc:leave': (payload: { documentId: string }) => void;
+  'doc:typing': (payload: { documentId: string; annotationId: string | null }) => void;
+}
