@@ -1,4 +1,5 @@
-import { defaultServerConditions, defineConfig } from 'vitest/config';
+import { defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // Workspace packages are tested and imported from their TypeScript source.

@@ -11,7 +11,7 @@ import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-util
 import pg from 'pg';
 import { connectionErrorToPrisma, createDatabase, parsePostgresUrl, withClient, withMaintenanceClient } from './prisma-engine/connection.mjs';
 import { MigrationPgAdapterFactory } from './prisma-engine/pg-adapter.mjs';
-import { loadSchemaEngineWasm } from './prisma-engine/wasm-engine.mjs';
+import { loadSchemaEngineWasm, takePanicMessage } from './prisma-engine/wasm-engine.mjs';
 
 const PANIC_EXIT_CODE = 101;
 
@@ -104,12 +104,23 @@ const KNOWN_ERRORS = [
 ];
 
 function toRpcError(error, isPanic) {
-  const raw = String(error?.message ?? error);
-  // The wasm engine appends a span trace ("   0: schema_engine_wasm::..."): useful to debug, noise to a user.
-  const traceAt = raw.search(/\n\s*0: schema_engine/);
-  const message = traceAt === -1 ? raw : raw.slice(0, traceAt);
-  const errorCode = KNOWN_ERRORS.find(([pattern]) => pattern.test(message))?.[1];
-  const data = { is_panic: isPanic, message, meta: {}, backtrace: traceAt === -1 ? undefined : raw.slice(traceAt + 1) };
+  const panic = isPanic ? takePanicMessage() : undefined;
+  const raw = panic ?? String(error?.message ?? error);
+  // The wasm engine appends a span trace ("   0: sql_schema_connector::..."): useful to debug, noise to a user.
+  const traceAt = raw.search(/\n\s*0: \w+::/);
+  let message = traceAt === -1 ? raw : raw.slice(0, traceAt);
+  const trace = traceAt === -1 ? '' : raw.slice(traceAt + 1);
+  let errorCode = KNOWN_ERRORS.find(([pattern]) => pattern.test(message))?.[1];
+  const failedMigration = /apply_migration::apply_script\s+with migration_name="([^"]+)"/.exec(trace)?.[1];
+  if (failedMigration && !errorCode) {
+    // What the native engine says (P3018) when a migration script fails during `migrate deploy`/`dev`.
+    errorCode = 'P3018';
+    message =
+      'A migration failed to apply. New migrations cannot be applied before the error is recovered from. Read more ' +
+      'about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve\n\n' +
+      `Migration name: ${failedMigration}\n\nDatabase error:\n${message.replace(/^external connector error\n/, '')}\n`;
+  }
+  const data = { is_panic: isPanic, message, meta: {}, backtrace: trace || undefined };
   if (errorCode) data.error_code = errorCode;
   return { code: 4466, message: 'An error happened. Check the data field for details.', data };
 }

@@ -11,7 +11,7 @@ export interface TestApp {
   app: NestExpressApplication;
   config: AppConfig;
   /** A supertest client that keeps no cookies: pass them per request. */
-  http: supertest.Agent;
+  http: ReturnType<typeof supertest>;
   /** A fresh cookie-keeping client, one per simulated user. */
   agent(): supertest.Agent;
   close(): Promise<void>;
@@ -31,7 +31,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   return {
     app,
     config,
-    http: supertest.agent(server),
+    http: supertest(server),
     agent: () => supertest.agent(server),
     close: () => app.close(),
   };

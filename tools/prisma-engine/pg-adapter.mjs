@@ -1,6 +1,7 @@
 // The driver adapter the wasm schema engine talks to: @prisma/adapter-pg with three repairs for migration work.
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { ColumnTypeEnum, DriverAdapterError } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { withMaintenanceClient } from './connection.mjs';
 
@@ -10,15 +11,19 @@ const TEXT_OID = 25;
 function relabelCharColumns(result) {
   for (const r of Array.isArray(result) ? result : [result]) {
     for (const field of r?.fields ?? []) {
-      if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
+      if (field.dataTypeID === CHAR_OID) {
+        field.dataTypeID = TEXT_OID;
+        field.wasChar = true;
+      }
     }
   }
   return result;
 }
 
 /**
- * The engine's catalog queries return `"char"` columns (relkind, contype, ...), which adapter-pg refuses to map. Its
- * text form is the character itself, so it is relabelled as `text` before the adapter sees the result.
+ * The engine's catalog queries return `"char"` columns (relkind, contype, ...), which adapter-pg refuses to map, and
+ * which the engine reads as `Character`. Here they are labelled `text` so that adapter-pg accepts them (the text form
+ * is the character itself), and `withCharColumns` below restores their column type.
  */
 class CharAsTextClient extends pg.Client {
   query(config, values, callback) {
@@ -34,6 +39,24 @@ class CharAsTextClient extends pg.Client {
   }
 }
 
+function withCharColumns(queryable) {
+  const { queryRaw, performIO } = queryable;
+  queryable.queryRaw = async function (query) {
+    let charColumns = [];
+    // A per-call view, so that concurrent queries on one adapter do not share the captured columns.
+    const view = Object.create(this);
+    view.performIO = async (q) => {
+      const result = await performIO.call(this, q);
+      charColumns = result.fields.flatMap((field, i) => (field.wasChar ? [i] : []));
+      return result;
+    };
+    const result = await queryRaw.call(view, query);
+    for (const i of charColumns) result.columnTypes[i] = ColumnTypeEnum.Character;
+    return result;
+  };
+  return queryable;
+}
+
 /**
  * adapter-pg splits scripts on every `;`, which breaks on semicolons inside strings and bodies and runs each piece in
  * its own transaction. The native engine sends a migration as one simple-protocol query, which PostgreSQL runs as a
@@ -44,17 +67,42 @@ function sendScriptsWhole(adapter, pool) {
     try {
       await pool.query(script);
     } catch (error) {
+      // adapter-pg would reduce e.g. 42P01 to "No such table"; a failed migration deserves PostgreSQL's own words.
+      if (typeof error?.code === 'string' && typeof error?.severity === 'string') {
+        throw new DriverAdapterError({
+          kind: 'postgres',
+          code: error.code,
+          severity: error.severity,
+          message: describeScriptError(error, script),
+          detail: error.detail,
+          column: error.column,
+          hint: error.hint,
+        });
+      }
       adapter.onError(error);
     }
   };
   return adapter;
 }
 
+function describeScriptError(error, script) {
+  const position = Number(error.position);
+  if (!Number.isInteger(position) || position < 1) return error.message;
+  const before = [...script].slice(0, position - 1).join('');
+  const line = before.split('\n').length;
+  const text = script.split('\n')[line - 1] ?? '';
+  return `${error.message}\n\nPosition:\n[${line}] ${text}`;
+}
+
 async function connectPool(config, schema) {
   const pool = new pg.Pool({ ...config, Client: CharAsTextClient, max: 4 });
   pool.on('error', () => {});
   const adapter = await new PrismaPg(pool, { schema, disposeExternalPool: true }).connect();
-  return sendScriptsWhole(adapter, pool);
+  const startTransaction = adapter.startTransaction;
+  adapter.startTransaction = async function (...args) {
+    return withCharColumns(await startTransaction.apply(this, args));
+  };
+  return sendScriptsWhole(withCharColumns(adapter), pool);
 }
 
 /**

@@ -1,6 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { AnnotationRepository } from './annotations/annotation.repository.js';
+import { AnnotationsController } from './annotations/annotations.controller.js';
+import { AnnotationsService } from './annotations/annotations.service.js';
+import { AnchorerCache } from './annotations/anchorer-cache.js';
+import { EventBus } from './events/event-bus.js';
+import { EventRepository } from './events/event.repository.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
@@ -26,6 +32,7 @@ import { HealthService } from './health/health.service.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { OpenApiService } from './openapi/openapi.service.js';
 import { RealtimeGateway } from './realtime/realtime.gateway.js';
+import { RealtimeHub } from './realtime/realtime-hub.js';
 import { DemoSeedService } from './seed/demo-seed.service.js';
 import { SeedRepository } from './seed/seed.repository.js';
 
@@ -34,7 +41,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, OpenApiController, AuthController, GroupsController, DocumentsController],
+      controllers: [HealthController, OpenApiController, AuthController, GroupsController, DocumentsController, AnnotationsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ProblemFilter },
@@ -58,6 +65,12 @@ export class AppModule {
         DocumentsService,
         SeedRepository,
         DemoSeedService,
+        EventRepository,
+        EventBus,
+        AnchorerCache,
+        AnnotationRepository,
+        AnnotationsService,
+        RealtimeHub,
         RealtimeGateway,
       ],
     };

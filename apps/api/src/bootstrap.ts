@@ -11,6 +11,7 @@ import { PinoNestLogger } from './common/logger.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { applyMigrations } from './database/migrator.js';
+import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 
 // Documents are up to 2 MB of text; JSON escaping can grow that a little.
 const BODY_LIMIT = '3mb';
@@ -39,6 +40,11 @@ export async function createApp(config: AppConfig, logger: Logger, options: { we
     bodyParser: false,
     logger: new PinoNestLogger(logger),
   });
+  if (config.redisUrl) {
+    const adapter = new RedisIoAdapter(app, config.redisUrl);
+    await adapter.connect();
+    app.useWebSocketAdapter(adapter);
+  }
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.enableShutdownHooks();

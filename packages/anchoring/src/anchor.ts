@@ -1,6 +1,6 @@
 import search from 'approx-string-match';
 import { CodePointIndex, codePointLength } from './codepoints.js';
-import { ContextMatcher } from './context.js';
+import { ContextMatcher, editDistance } from './context.js';
 import { AnchoringRangeError } from './errors.js';
 import type {
   Anchor,
@@ -21,11 +21,15 @@ export interface DescribeOptions {
 }
 
 export interface AnchorOptions {
-  /** Allow approximate (fuzzy) search when the quote is not found exactly (default true). */
+  /**
+   * Allow inexact matches (default true): approximate search, and finding the passage by its two
+   * ends. With `false`, only the stored position and exact occurrences of the quote are accepted.
+   */
   approximate?: boolean;
   /**
    * Maximum edit distance for approximate search, in UTF-16 units, either fixed or as a function
    * of the quote's UTF-16 length. Default: `defaultMaxErrors` = min(32, floor(length / 4)).
+   * (Not applied to matches found by their ends, which are bounded by how much the passage grew.)
    */
   maxErrors?: number | ((quoteLength: number) => number);
 }
@@ -40,7 +44,7 @@ export function defaultMaxErrors(quoteLength: number): number {
 /** Context similarity above which an exact match is accepted without looking further. */
 const STRONG_CONTEXT = 0.75;
 /** Minimum context similarity for an exact match elsewhere, unless the quote is distinctive. */
-const EXACT_MIN_CONTEXT = 0.5;
+const EXACT_MIN_CONTEXT = 0.6;
 /** Minimum context similarity for the text at the stored position, unless the quote is distinctive. */
 const POSITION_MIN_CONTEXT = 0.4;
 /** Quotes of at least this many code points are accepted wherever found exactly. */
@@ -57,14 +61,31 @@ const APPROX_LONG_MIN_QUOTE = 0.9;
 /** Without stored context, approximate matches need this quote similarity and length. */
 const APPROX_NO_CONTEXT_MIN_QUOTE = 0.85;
 const APPROX_NO_CONTEXT_MIN_LENGTH = 16;
-/** Masked re-searches after the best approximate matches were rejected. */
-const APPROX_ROUNDS = 3;
 /** Ranking weights (quote similarity, prefix, suffix, nearness to the old position). */
 const W_QUOTE = 50;
 const W_PREFIX = 20;
 const W_SUFFIX = 20;
 const W_POSITION = 2;
-const MASK = '\uFFFF';
+/** Approximate search runs on chunks of at least this many UTF-16 units (4 x (quote + errors)). */
+const APPROX_CHUNK = 1024;
+/** How many of the best raw approximate matches get their boundaries refined and compared. */
+const APPROX_REFINE = 8;
+/** Largest boundary adjustment tried when refining an approximate match. */
+const APPROX_REFINE_SHIFT = 8;
+/** Half-width (UTF-16 units) of the window around the old position searched approximately first. */
+const APPROX_WINDOW = 2048;
+/** Ends strategy: minimum stored context on each side, length of each end of the quote, and how
+ * much the passage may grow (quote length * growth + extra) or shrink (to its two ends). */
+const ENDS_MIN_CONTEXT = 8;
+const ENDS_NEEDLE = 40;
+const ENDS_MIN_PART = 8;
+const ENDS_MAX_GROWTH = 2;
+const ENDS_MAX_EXTRA = 256;
+
+interface Range {
+  start: number;
+  end: number;
+}
 
 interface Candidate {
   /** UTF-16 offsets. */
@@ -170,178 +191,359 @@ export class Anchorer {
   }
 
   /**
-   * Anchor an annotation's selectors in this text. Order: (1) the stored position, if the text there
-   * equals `exact` (and the stored context does not contradict it); (2) exact occurrences of the
-   * quote, ranked by prefix/suffix similarity then nearness to the old position; (3) approximate
-   * occurrences within a bounded edit distance, ranked by quote similarity, context similarity and
-   * nearness; weak matches are rejected. Otherwise the annotation is orphaned.
+   * Anchor an annotation's selectors in this text:
+   * 1. the stored position, if the text there equals `exact` and the stored context is intact;
+   * 2. the quote with its whole stored context, exactly (nearest to the old position);
+   * 3. the stored position, if the text there equals `exact` and the stored context does not
+   *    contradict it (similarity >= 0.4, or the quote has at least 8 code points);
+   * 4. exact occurrences of the quote, ranked by prefix/suffix similarity then nearness to the old
+   *    position (short quotes need supporting context);
+   * 5. the passage's two ends (stored prefix + its first characters, its last characters + stored
+   *    suffix) found intact and in order, not too far apart: the passage was edited inside (text
+   *    inserted, removed or corrected), so the anchor stretches or shrinks with it;
+   * 6. approximate occurrences within a bounded edit distance (`maxErrors`), ranked by quote
+   *    similarity, then context similarity, then nearness; weak matches are rejected.
+   * Otherwise the annotation is orphaned.
    */
   anchor(selectors: Selector | readonly Selector[], options: AnchorOptions = {}): Anchor {
     const { position, quote } = parseSelectors(selectors);
-    const { text, index } = this;
-
     if (quote === undefined) {
       // Nothing to verify against: trust a position that still fits in the text.
-      if (position === undefined || position.end > index.length) return orphan('no-selector');
-      return { status: 'anchored', start: position.start, end: position.end, method: 'position', errors: 0, contextSimilarity: undefined };
-    }
-
-    const exact = quote.exact;
-    const quoteLength = exact.length;
-    const quoteCodePoints = codePointLength(exact);
-    const prefix = quote.prefix ? new ContextMatcher(quote.prefix, -1) : undefined;
-    const suffix = quote.suffix ? new ContextMatcher(quote.suffix, 1) : undefined;
-    const hasContext = prefix !== undefined || suffix !== undefined;
-
-    // Stored position in UTF-16 units; -1 when absent or beyond the end of the text. `hint` is the
-    // old start (clamped to the text), used to prefer nearer candidates.
-    let storedStart = -1;
-    let storedEnd = -1;
-    let hint = -1;
-    if (position !== undefined) {
-      hint = index.toUtf16(Math.min(position.start, index.length));
-      if (position.end <= index.length) {
-        storedStart = hint;
-        storedEnd = index.toUtf16(position.end);
-      }
-    }
-
-    const contextOf = (start: number, end: number): number | undefined => {
-      if (!hasContext) return undefined;
-      let sum = 0;
-      let n = 0;
-      if (prefix !== undefined) {
-        sum += prefix.similarity(text, start);
-        n++;
-      }
-      if (suffix !== undefined) {
-        sum += suffix.similarity(text, end);
-        n++;
-      }
-      return sum / n;
-    };
-    const nearness = (start: number): number =>
-      hint < 0 ? 0 : 1 - Math.min(1, Math.abs(start - hint) / Math.max(1, text.length));
-    const rank = (c: Candidate): number =>
-      W_QUOTE * (1 - c.errors / quoteLength) +
-      (W_PREFIX + W_SUFFIX) * (c.context ?? 0.5) +
-      W_POSITION * nearness(c.start);
-    const found = (c: Candidate): FoundAnchor => {
-      const atStored = c.start === storedStart && c.end === storedEnd && c.errors === 0;
+      if (position === undefined || position.end > this.index.length) return orphan('no-selector');
       return {
-        status: atStored ? 'anchored' : 'moved',
-        start: index.toCodePoint(c.start),
-        end: index.toCodePoint(c.end),
-        method: atStored ? 'position' : c.method,
-        errors: c.errors,
-        contextSimilarity: c.context,
+        status: 'anchored',
+        start: position.start,
+        end: position.end,
+        method: 'position',
+        errors: 0,
+        contextSimilarity: undefined,
       };
-    };
+    }
+    return new Search(this, position, quote, options).run();
+  }
+}
 
-    // 1. The stored position.
-    if (position !== undefined && storedStart >= 0 && storedEnd - storedStart === quoteLength && text.startsWith(exact, storedStart)) {
-      const context = contextOf(storedStart, storedEnd);
-      if (context === undefined || context >= POSITION_MIN_CONTEXT || quoteCodePoints >= POSITION_DISTINCTIVE_LENGTH) {
-        return { status: 'anchored', start: position.start, end: position.end, method: 'position', errors: 0, contextSimilarity: context };
+/** The state of one `anchor` call. Offsets are UTF-16 units unless stated otherwise. */
+class Search {
+  readonly text: string;
+  readonly index: CodePointIndex;
+  readonly position: TextPositionSelector | undefined;
+  readonly exact: string;
+  readonly quoteLength: number;
+  readonly quoteCodePoints: number;
+  readonly prefixText: string;
+  readonly suffixText: string;
+  readonly prefix: ContextMatcher | undefined;
+  readonly suffix: ContextMatcher | undefined;
+  readonly options: AnchorOptions;
+  /** Matchers for the quote's first and last characters (built on demand by `refine`). */
+  head: ContextMatcher | undefined;
+  tail: ContextMatcher | undefined;
+  /** The stored range; -1 when absent or beyond the end of the text. */
+  storedStart = -1;
+  storedEnd = -1;
+  /** The old start clamped to the text (-1 if none): nearer candidates are preferred. */
+  hint = -1;
+
+  constructor(anchorer: Anchorer, position: TextPositionSelector | undefined, quote: TextQuoteSelector, options: AnchorOptions) {
+    this.text = anchorer.text;
+    this.index = anchorer.index;
+    this.position = position;
+    this.exact = quote.exact;
+    this.quoteLength = quote.exact.length;
+    this.quoteCodePoints = codePointLength(quote.exact);
+    this.prefixText = quote.prefix ?? '';
+    this.suffixText = quote.suffix ?? '';
+    this.prefix = this.prefixText ? new ContextMatcher(this.prefixText, -1) : undefined;
+    this.suffix = this.suffixText ? new ContextMatcher(this.suffixText, 1) : undefined;
+    this.options = options;
+    if (position !== undefined) {
+      this.hint = this.index.toUtf16(Math.min(position.start, this.index.length));
+      if (position.end <= this.index.length) {
+        this.storedStart = this.hint;
+        this.storedEnd = this.index.toUtf16(position.end);
       }
     }
+  }
 
-    // 2. Exact occurrences.
+  run(): Anchor {
+    const { text, exact, quoteLength, quoteCodePoints, storedStart, storedEnd } = this;
+
+    // 1. The stored position, with its context intact.
+    // `positionContext` is null when the text at the stored position is not `exact`.
+    let positionContext: number | undefined | null = null;
+    if (storedStart >= 0 && storedEnd - storedStart === quoteLength && text.startsWith(exact, storedStart)) {
+      positionContext = this.contextAt(storedStart, storedEnd);
+      if (positionContext === undefined || positionContext === 1) return this.atStoredPosition(positionContext);
+    }
+
+    // 2. The quote with its whole context (the common case after edits elsewhere).
+    if (this.prefix !== undefined || this.suffix !== undefined) {
+      const needle = this.prefixText + exact + this.suffixText;
+      let best = -1;
+      for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+        const start = at + this.prefixText.length;
+        if (!this.index.isBoundary(start) || !this.index.isBoundary(start + quoteLength)) continue;
+        if (best < 0 || Math.abs(start - this.hint) < Math.abs(best - this.hint)) best = start;
+      }
+      if (best >= 0) return this.found(this.candidate(best, best + quoteLength, 0, 'exact', 1));
+    }
+
+    // 3. The stored position, unless the context contradicts it (short quotes).
+    if (positionContext !== null && (positionContext >= POSITION_MIN_CONTEXT || quoteCodePoints >= POSITION_DISTINCTIVE_LENGTH)) {
+      return this.atStoredPosition(positionContext);
+    }
+
+    // 4. Exact occurrences.
     const exactCandidates: Candidate[] = [];
     for (let at = text.indexOf(exact); at >= 0; at = text.indexOf(exact, at + 1)) {
       const end = at + quoteLength;
-      if (!index.isBoundary(at) || !index.isBoundary(end)) continue;
-      const c: Candidate = { start: at, end, errors: 0, method: 'exact', context: contextOf(at, end), score: 0 };
-      c.score = rank(c);
-      exactCandidates.push(c);
+      if (this.index.isBoundary(at) && this.index.isBoundary(end)) exactCandidates.push(this.candidate(at, end, 0, 'exact'));
     }
     const unique = exactCandidates.length === 1;
-    const acceptExact = (c: Candidate): boolean =>
-      c.context === undefined ||
-      c.context >= EXACT_MIN_CONTEXT ||
-      quoteCodePoints >= DISTINCTIVE_LENGTH ||
-      (unique && quoteCodePoints >= UNIQUE_DISTINCTIVE_LENGTH) ||
-      (c.start === storedStart && c.end === storedEnd && c.context >= POSITION_MIN_CONTEXT);
     let best: Candidate | undefined;
     for (const c of exactCandidates) {
-      if (acceptExact(c) && (best === undefined || c.score > best.score)) best = c;
+      if (this.acceptExact(c, unique) && (best === undefined || c.score > best.score)) best = c;
     }
-    if (best !== undefined && (best.context === undefined || best.context >= STRONG_CONTEXT)) return found(best);
+    if (best !== undefined && isStrong(best)) return this.found(best);
 
-    // 3. Approximate occurrences (the exact ones are masked out: they were weak or accepted above).
-    const maxErrorsOption = options.maxErrors ?? defaultMaxErrors;
-    const maxErrors = Math.max(
-      0,
-      Math.min(quoteLength - 1, Math.floor(typeof maxErrorsOption === 'number' ? maxErrorsOption : maxErrorsOption(quoteLength))),
-    );
+    // 5. The two ends of the passage, intact with their context (cheap: two exact searches).
+    if (this.options.approximate !== false) {
+      const ends = this.ends();
+      if (ends !== undefined) return this.found(ends);
+    }
+
+    // 6. Approximate occurrences: in a window around the old position first, then (unless an exact
+    //    occurrence was acceptable) everywhere.
     let sawCandidates = exactCandidates.length > 0;
-    if (options.approximate !== false && maxErrors > 0) {
-      const acceptApprox = (c: Candidate): boolean => {
-        const quoteSimilarity = 1 - c.errors / quoteLength;
-        if (c.context === undefined) {
-          return quoteSimilarity >= APPROX_NO_CONTEXT_MIN_QUOTE && quoteCodePoints >= APPROX_NO_CONTEXT_MIN_LENGTH;
+    const maxErrors = this.maxErrors();
+    if (this.options.approximate !== false && maxErrors > 0) {
+      let approx: Candidate | undefined;
+      let windowed = false;
+      if (this.hint >= 0) {
+        const from = Math.max(0, this.hint - APPROX_WINDOW);
+        const to = Math.min(text.length, this.hint + quoteLength + APPROX_WINDOW);
+        if (from > 0 || to < text.length) {
+          const round = this.approximate(exactCandidates, from, to, maxErrors);
+          sawCandidates ||= round.candidates > 0;
+          if (round.best !== undefined && isStrong(round.best)) {
+            approx = round.best;
+            windowed = true;
+          }
         }
-        return (
-          (quoteSimilarity + c.context) / 2 >= APPROX_MIN_STRENGTH ||
-          (quoteCodePoints >= APPROX_LONG_LENGTH && quoteSimilarity >= APPROX_LONG_MIN_QUOTE)
-        );
-      };
-      let masked: { start: number; end: number }[] = exactCandidates;
-      for (let round = 0; round < APPROX_ROUNDS; round++) {
-        const haystack = masked.length === 0 ? text : mask(text, masked);
-        const matches = search(haystack, exact, maxErrors);
-        if (matches.length === 0) break;
-        sawCandidates = true;
-        const seen = new Set<number>();
-        const approxCandidates: Candidate[] = [];
-        let bestApprox: Candidate | undefined;
-        for (const m of matches) {
-          const start = index.isBoundary(m.start) ? m.start : m.start - 1;
-          const end = index.isBoundary(m.end) ? m.end : m.end + 1;
+      }
+      // With an acceptable exact occurrence in hand, an approximate match far from the old position
+      // is not worth a full search (it could only win if the passage was edited in place and an
+      // unedited copy exists elsewhere, which the window already covers near the old position).
+      if (!windowed && best === undefined) {
+        const round = this.approximate(exactCandidates, 0, text.length, maxErrors);
+        sawCandidates ||= round.candidates > 0;
+        approx = round.best;
+      }
+      if (approx !== undefined && (best === undefined || approx.score > best.score)) best = approx;
+    }
+    if (best !== undefined) return this.found(best);
+    return orphan(sawCandidates ? 'weak-match' : 'not-found');
+  }
+
+  maxErrors(): number {
+    const option = this.options.maxErrors ?? defaultMaxErrors;
+    const value = typeof option === 'number' ? option : option(this.quoteLength);
+    return Math.max(0, Math.min(this.quoteLength - 1, Math.floor(value)));
+  }
+
+  /**
+   * Similarity of the stored prefix and suffix with the text around [start, end): 1 - (total edit
+   * distance / total context length), so a short context on one side weighs little. Undefined if
+   * no context is stored.
+   */
+  contextAt(start: number, end: number): number | undefined {
+    const { prefix, suffix, text } = this;
+    const total = this.prefixText.length + this.suffixText.length;
+    if (total === 0) return undefined;
+    const distance = (prefix === undefined ? 0 : prefix.distance(text, start)) + (suffix === undefined ? 0 : suffix.distance(text, end));
+    return 1 - distance / total;
+  }
+
+  candidate(start: number, end: number, errors: number, method: AnchorMethod, context = this.contextAt(start, end)): Candidate {
+    const nearness = this.hint < 0 ? 0 : 1 - Math.min(1, Math.abs(start - this.hint) / Math.max(1, this.text.length));
+    const score =
+      W_QUOTE * Math.max(0, 1 - errors / this.quoteLength) + (W_PREFIX + W_SUFFIX) * (context ?? 0.5) + W_POSITION * nearness;
+    return { start, end, errors, method, context, score };
+  }
+
+  acceptExact(c: Candidate, unique: boolean): boolean {
+    return (
+      c.context === undefined ||
+      c.context >= EXACT_MIN_CONTEXT ||
+      this.quoteCodePoints >= DISTINCTIVE_LENGTH ||
+      (unique && this.quoteCodePoints >= UNIQUE_DISTINCTIVE_LENGTH)
+    );
+  }
+
+  acceptApproximate(c: Candidate): boolean {
+    const quoteSimilarity = 1 - c.errors / this.quoteLength;
+    if (c.context === undefined) {
+      return quoteSimilarity >= APPROX_NO_CONTEXT_MIN_QUOTE && this.quoteCodePoints >= APPROX_NO_CONTEXT_MIN_LENGTH;
+    }
+    return (
+      (quoteSimilarity + c.context) / 2 >= APPROX_MIN_STRENGTH ||
+      (this.quoteCodePoints >= APPROX_LONG_LENGTH && quoteSimilarity >= APPROX_LONG_MIN_QUOTE)
+    );
+  }
+
+  /**
+   * Approximate search of text[from, to).
+   *
+   * approx-string-match reports only the lowest-cost matches of the text it is given, so an exact
+   * occurrence (already ranked in step 4) would hide every approximate match. The range is therefore
+   * searched in segments that contain no complete exact occurrence (from just after the start of
+   * one occurrence to just before the end of the next, so matches overlapping an occurrence are
+   * still found), each in overlapping chunks (any match lies wholly inside one), which yields the
+   * best matches of every neighbourhood. The best-scoring raw matches then get their boundaries
+   * refined against the quote's ends and the stored context, and the best acceptable one wins.
+   */
+  approximate(exactOccurrences: readonly Range[], from: number, to: number, maxErrors: number): { candidates: number; best: Candidate | undefined } {
+    const { index, exact, quoteLength, text } = this;
+    const overlap = quoteLength + maxErrors;
+    const size = Math.max(APPROX_CHUNK, 4 * overlap);
+    const seen = new Set<number>();
+    const raw: Candidate[] = [];
+    const searchSegment = (segStart: number, segEnd: number) => {
+      if (segEnd - segStart < quoteLength - maxErrors) return;
+      for (let chunk = segStart; ; chunk += size - overlap) {
+        const chunkEnd = Math.min(segEnd, chunk + size);
+        const haystack = chunk === 0 && chunkEnd === text.length ? text : text.slice(chunk, chunkEnd);
+        for (const m of search(haystack, exact, maxErrors)) {
+          const start = index.isBoundary(chunk + m.start) ? chunk + m.start : chunk + m.start - 1;
+          const end = index.isBoundary(chunk + m.end) ? chunk + m.end : chunk + m.end + 1;
           if (end <= start) continue;
           const key = start * (text.length + 1) + end;
           if (seen.has(key)) continue;
           seen.add(key);
-          const c: Candidate = { start, end, errors: m.errors, method: 'approximate', context: contextOf(start, end), score: 0 };
-          c.score = rank(c);
-          approxCandidates.push(c);
-          if (acceptApprox(c) && (bestApprox === undefined || c.score > bestApprox.score)) bestApprox = c;
+          raw.push(this.candidate(start, end, m.errors, 'approximate'));
         }
-        if (bestApprox !== undefined) {
-          if (best === undefined || bestApprox.score > best.score) best = bestApprox;
-          break;
-        }
-        masked = mergeRanges([...masked, ...approxCandidates]);
+        if (chunkEnd >= segEnd) break;
+      }
+    };
+    let segStart = from;
+    for (const occurrence of exactOccurrences) {
+      if (occurrence.end <= from || occurrence.start >= to) continue;
+      searchSegment(segStart, Math.min(to, occurrence.end - 1));
+      segStart = Math.max(from, occurrence.start + 1);
+    }
+    searchSegment(segStart, to);
+
+    raw.sort((x, y) => y.score - x.score);
+    let best: Candidate | undefined;
+    for (const c of raw.slice(0, APPROX_REFINE)) {
+      const refined = this.refine(c, maxErrors);
+      if (this.acceptApproximate(refined) && (best === undefined || refined.score > best.score)) best = refined;
+    }
+    return { candidates: raw.length, best };
+  }
+
+  /**
+   * Adjust an approximate match's boundaries (by up to its error count, at most 8 units) to where
+   * the quote's first/last characters and the stored prefix/suffix fit best: the matcher reports
+   * one of several equally cheap alignments, not necessarily the one the context supports.
+   */
+  refine(c: Candidate, maxErrors: number): Candidate {
+    const { text, exact, quoteLength, index, prefix, suffix } = this;
+    const d = Math.min(c.errors, APPROX_REFINE_SHIFT);
+    if (d === 0) return c;
+    const width = Math.min(ENDS_NEEDLE, quoteLength);
+    this.head ??= new ContextMatcher(exact.slice(0, Math.min(32, width)), 1);
+    this.tail ??= new ContextMatcher(exact.slice(quoteLength - Math.min(32, width)), -1);
+    const fit = (pos: number, quoteEnd: ContextMatcher, context: ContextMatcher | undefined) =>
+      quoteEnd.distance(text, pos) + (context === undefined ? 0 : context.distance(text, pos));
+    let start = c.start;
+    let startCost = fit(start, this.head, prefix);
+    for (let s = Math.max(0, c.start - d); s <= Math.min(c.end - 1, c.start + d); s++) {
+      if (s === c.start || !index.isBoundary(s)) continue;
+      const cost = fit(s, this.head, prefix);
+      if (cost < startCost || (cost === startCost && Math.abs(s - c.start) < Math.abs(start - c.start))) {
+        start = s;
+        startCost = cost;
       }
     }
+    let end = c.end;
+    let endCost = fit(end, this.tail, suffix);
+    for (let e = Math.max(start + 1, c.end - d); e <= Math.min(text.length, c.end + d); e++) {
+      if (e === c.end || !index.isBoundary(e)) continue;
+      const cost = fit(e, this.tail, suffix);
+      if (cost < endCost || (cost === endCost && Math.abs(e - c.end) < Math.abs(end - c.end))) {
+        end = e;
+        endCost = cost;
+      }
+    }
+    if (start === c.start && end === c.end) return c;
+    const errors = editDistance(exact, text, start, end);
+    if (errors < 0 || errors > maxErrors) return c; // keep the matcher's alignment
+    return this.candidate(start, end, errors, 'approximate');
+  }
 
-    if (best !== undefined) return found(best);
-    return orphan(sawCandidates ? 'weak-match' : 'not-found');
+  /**
+   * Find the passage by its ends: the stored prefix followed by the quote's first characters, and
+   * the quote's last characters followed by the stored suffix, both intact, in order, and not too far
+   * apart. Requires both contexts and a quote long enough to have two distinct ends.
+   */
+  ends(): Candidate | undefined {
+    const { text, exact, quoteLength, prefixText, suffixText, index } = this;
+    if (prefixText.length < ENDS_MIN_CONTEXT || suffixText.length < ENDS_MIN_CONTEXT || quoteLength < 2 * ENDS_MIN_PART) return undefined;
+    // The first/last units of the quote, enough to make each needle ENDS_NEEDLE units long (at least
+    // ENDS_MIN_PART, at most half the quote), not splitting surrogate pairs.
+    const half = Math.floor(quoteLength / 2);
+    let headPart = Math.min(half, Math.max(ENDS_MIN_PART, ENDS_NEEDLE - prefixText.length));
+    let tailPart = Math.min(half, Math.max(ENDS_MIN_PART, ENDS_NEEDLE - suffixText.length));
+    if (isHighSurrogateAt(exact, headPart - 1)) headPart--;
+    if (isHighSurrogateAt(exact, quoteLength - tailPart - 1)) tailPart--;
+    const head = prefixText + exact.slice(0, headPart);
+    const tail = exact.slice(quoteLength - tailPart) + suffixText;
+    const maxLength = ENDS_MAX_GROWTH * quoteLength + ENDS_MAX_EXTRA;
+    const minLength = headPart + tailPart;
+    let best: Candidate | undefined;
+    for (let h = text.indexOf(head); h >= 0; h = text.indexOf(head, h + 1)) {
+      const start = h + prefixText.length;
+      if (!index.isBoundary(start)) continue;
+      for (let t = text.indexOf(tail, start + minLength - tailPart); t >= 0; t = text.indexOf(tail, t + 1)) {
+        const end = t + tailPart;
+        if (end - start > maxLength) break;
+        if (!index.isBoundary(end)) continue;
+        const errors = editDistance(exact, text, start, end);
+        const c = this.candidate(start, end, errors < 0 ? Math.abs(end - start - quoteLength) : errors, 'ends', 1);
+        if (best === undefined || Math.abs(end - start - quoteLength) < Math.abs(best.end - best.start - quoteLength)) best = c;
+        break; // the nearest tail after this head
+      }
+    }
+    return best;
+  }
+
+  atStoredPosition(context: number | undefined): FoundAnchor {
+    const { start, end } = this.position as TextPositionSelector;
+    return { status: 'anchored', start, end, method: 'position', errors: 0, contextSimilarity: context };
+  }
+
+  found(c: Candidate): FoundAnchor {
+    const atStored = c.start === this.storedStart && c.end === this.storedEnd && c.errors === 0;
+    return {
+      status: atStored ? 'anchored' : 'moved',
+      start: this.index.toCodePoint(c.start),
+      end: this.index.toCodePoint(c.end),
+      method: atStored ? 'position' : c.method,
+      errors: c.errors,
+      contextSimilarity: c.context,
+    };
   }
 }
 
-/** Sorted union of ranges. */
-function mergeRanges(ranges: readonly { start: number; end: number }[]): { start: number; end: number }[] {
-  const sorted = [...ranges].sort((a, b) => a.start - b.start);
-  const out: { start: number; end: number }[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last !== undefined && r.start <= last.end) last.end = Math.max(last.end, r.end);
-    else out.push({ start: r.start, end: r.end });
-  }
-  return out;
+function isStrong(c: Candidate): boolean {
+  return c.context === undefined || c.context >= STRONG_CONTEXT;
 }
 
-/** `text` with the given ranges overwritten by a character that matches nothing (same length). */
-function mask(text: string, ranges: readonly { start: number; end: number }[]): string {
-  const parts: string[] = [];
-  let at = 0;
-  for (const r of mergeRanges(ranges)) {
-    parts.push(text.slice(at, r.start), MASK.repeat(r.end - r.start));
-    at = r.end;
-  }
-  parts.push(text.slice(at));
-  return parts.join('');
+function isHighSurrogateAt(s: string, i: number): boolean {
+  const u = s.charCodeAt(i);
+  return u >= 0xd800 && u <= 0xdbff;
 }
 
 /** Prepare `text` for describing/anchoring many annotations (caches the code point index). */

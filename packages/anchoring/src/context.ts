@@ -118,3 +118,45 @@ export function adjacentDistanceDp(text: string, pos: number, dir: -1 | 1, patte
   if (n === 0) return m;
   return dpDistance(text, pos, dir, pattern, n);
 }
+
+/**
+ * Levenshtein distance between `a` and `text[from, to)` (UTF-16 units), or -1 when the table (after
+ * stripping the common prefix and suffix) would exceed `maxCells` cells.
+ */
+export function editDistance(a: string, text: string, from: number, to: number, maxCells = 1_000_000): number {
+  // Common prefixes and suffixes do not change the Levenshtein distance: strip them.
+  let aStart = 0;
+  let aEnd = a.length;
+  while (aStart < aEnd && from < to && a.charCodeAt(aStart) === text.charCodeAt(from)) {
+    aStart++;
+    from++;
+  }
+  while (aStart < aEnd && from < to && a.charCodeAt(aEnd - 1) === text.charCodeAt(to - 1)) {
+    aEnd--;
+    to--;
+  }
+  if (aStart > 0 || aEnd < a.length) a = a.slice(aStart, aEnd);
+  const m = a.length;
+  const n = to - from;
+  if (m === 0 || n === 0) return Math.max(m, n);
+  if (m * n > maxCells) return -1;
+  if (row.length < n + 1) row = new Int32Array(2 * (n + 1));
+  const d = row;
+  for (let j = 0; j <= n; j++) d[j] = j;
+  for (let i = 1; i <= m; i++) {
+    const pc = a.charCodeAt(i - 1);
+    let diag = d[0] as number;
+    d[0] = i;
+    let left = i;
+    for (let j = 1; j <= n; j++) {
+      const up = d[j] as number;
+      let v = diag + (pc === text.charCodeAt(from + j - 1) ? 0 : 1);
+      if (up + 1 < v) v = up + 1;
+      if (left + 1 < v) v = left + 1;
+      d[j] = v;
+      left = v;
+      diag = up;
+    }
+  }
+  return d[n] as number;
+}

@@ -14,7 +14,7 @@ export interface HighlightRange {
 export interface Segment {
   start: number;
   end: number;
-  /** Ids of the ranges covering this segment, in the order the ranges were given, without duplicates. */
+  /** Ids of the ranges covering this segment, without duplicates, ordered by each id's first appearance in the input. */
   ids: string[];
 }
 
@@ -36,8 +36,13 @@ interface Event {
  * segments with the same ids are merged. O(r log r + output).
  */
 export function segmentRanges(textLength: number, ranges: readonly HighlightRange[]): Segment[] {
+  // Each range is keyed by the first index at which its id appears, which orders ids and merges
+  // several ranges with the same id.
+  const firstIndex = new Map<string, number>();
   const events: Event[] = [];
-  ranges.forEach((range, index) => {
+  ranges.forEach((range, k) => {
+    let index = firstIndex.get(range.id);
+    if (index === undefined) firstIndex.set(range.id, (index = k));
     if (!Number.isFinite(range.start) || !Number.isFinite(range.end)) return;
     const start = Math.max(0, range.start);
     const end = Math.min(textLength, range.end);
@@ -47,7 +52,7 @@ export function segmentRanges(textLength: number, ranges: readonly HighlightRang
   events.sort((a, b) => a.pos - b.pos);
 
   const segments: Segment[] = [];
-  const active: number[] = []; // indices of open ranges, ascending
+  const active: number[] = []; // keys of open ranges, ascending (a key repeats per open range)
   let i = 0;
   while (i < events.length) {
     const pos = (events[i] as Event).pos;
@@ -60,9 +65,8 @@ export function segmentRanges(textLength: number, ranges: readonly HighlightRang
     const next = events[i];
     if (next === undefined || active.length === 0) continue;
     const ids: string[] = [];
-    for (const index of active) {
-      const id = (ranges[index] as HighlightRange).id;
-      if (!ids.includes(id)) ids.push(id);
+    for (let k = 0; k < active.length; k++) {
+      if (k === 0 || active[k] !== active[k - 1]) ids.push((ranges[active[k] as number] as HighlightRange).id);
     }
     const last = segments[segments.length - 1];
     if (last !== undefined && last.end === pos && sameIds(last.ids, ids)) last.end = next.pos;

@@ -21,8 +21,12 @@ export interface TextRange {
   end: number;
 }
 
-/** How an anchor was found. */
-export type AnchorMethod = 'position' | 'exact' | 'approximate';
+/**
+ * How an anchor was found: at the stored position; by exact search for the quote; by approximate
+ * search; or by its two ends (prefix + start of the quote, end of the quote + suffix found intact),
+ * when text was inserted into or removed from the middle of the passage.
+ */
+export type AnchorMethod = 'position' | 'exact' | 'approximate' | 'ends';
 
 /**
  * A successfully anchored annotation. Offsets are code points in the text it was anchored against.

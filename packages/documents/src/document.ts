@@ -1,6 +1,7 @@
 import { CodePointCounter, codePointLength } from './codepoints.js';
 import { DocumentParseError } from './errors.js';
 import { parseMarkdown } from './markdown-document.js';
+import { MAX_MARKDOWN_NESTING, MarkdownTooComplexError } from './markdown-lexer.js';
 import { parsePlainText } from './plain-text.js';
 import type { RawBlock } from './raw-block.js';
 import { FOOTNOTE_MARKER, normalizeSource } from './text-utils.js';
@@ -42,7 +43,17 @@ export function parseDocument(input: DocumentInput): ParsedDocument {
   }
 
   const source = normalizeSource(content, format === 'markdown');
-  const raw = format === 'markdown' ? parseMarkdown(source) : parsePlainText(source);
+  let raw: RawBlock[];
+  try {
+    raw = format === 'markdown' ? parseMarkdown(source) : parsePlainText(source);
+  } catch (error) {
+    if (!(error instanceof MarkdownTooComplexError)) throw error;
+    throw new DocumentParseError(
+      'too_complex',
+      `The Markdown nests quotes or lists more than ${MAX_MARKDOWN_NESTING} levels deep. ` +
+        'Flatten it, or import it as plain text.',
+    );
+  }
   const document = assemble(raw);
   if (document.blocks.length === 0) {
     throw new DocumentParseError('empty', 'The document has no readable text.');

@@ -1,5 +1,5 @@
 /** Why a document could not be imported; stable, so the API can map it to a problem+json `type`. */
-export type DocumentParseErrorCode = 'empty' | 'too_large' | 'invalid_format' | 'invalid_content';
+export type DocumentParseErrorCode = 'empty' | 'too_large' | 'too_complex' | 'invalid_format' | 'invalid_content';
 
 /**
  * Thrown by `parseDocument` for input it refuses. `message` is written for the person importing the document and

@@ -1,4 +1,5 @@
-import { Lexer, type Token, type Tokens } from 'marked';
+import type { Token, Tokens } from 'marked';
+import { lexMarkdown } from './markdown-lexer.js';
 import { SEPARATOR_TEXT, type RawBlock } from './raw-block.js';
 import { decodeEntities, htmlToText } from './text-utils.js';
 
@@ -20,7 +21,7 @@ import { decodeEntities, htmlToText } from './text-utils.js';
  * - Link reference definitions produce nothing.
  */
 export function parseMarkdown(source: string): RawBlock[] {
-  const tokens = new Lexer({ gfm: true }).lex(source);
+  const tokens = lexMarkdown(source); // throws MarkdownTooComplexError for pathological nesting
   const blocks: RawBlock[] = [];
   walkBlocks(tokens, false, blocks);
   return blocks;

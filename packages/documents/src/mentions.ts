@@ -1,4 +1,5 @@
-import { Lexer, type Token, type Tokens } from 'marked';
+import type { Token, Tokens } from 'marked';
+import { MarkdownTooComplexError, lexMarkdown } from './markdown-lexer.js';
 
 /** Longest handle recognised after `@`. */
 export const MAX_MENTION_LENGTH = 64;
@@ -18,9 +19,14 @@ const MENTION =
  * URLs and e-mail addresses are ignored; `\@name` (escaped) is not a mention.
  */
 export function extractMentions(md: string): string[] {
-  const tokens = new Lexer({ gfm: true }).lex(String(md ?? '').replace(/\r\n?/g, '\n'));
+  const source = String(md ?? '').replace(/\r\n?/g, '\n');
   const texts: string[] = [];
-  collectText(tokens, texts);
+  try {
+    collectText(lexMarkdown(source), texts);
+  } catch (error) {
+    if (!(error instanceof MarkdownTooComplexError)) throw error;
+    texts.push(source.replace(/(`+)[^]*?\1/g, ' ')); // too deeply nested for Markdown: scan the text, minus code spans
+  }
   const seen = new Set<string>();
   const handles: string[] = [];
   for (const text of texts) {

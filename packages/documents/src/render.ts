@@ -1,4 +1,5 @@
-import { Marked, type Tokens } from 'marked';
+import { Parser, Renderer, type Tokens } from 'marked';
+import { MarkdownTooComplexError, lexMarkdown } from './markdown-lexer.js';
 import sanitizeHtml from 'sanitize-html';
 
 /** URL schemes a rendered link may use. Relative links (`/groups/x`, `#annotation-1`) are allowed too. */
@@ -59,17 +60,21 @@ const DROP_WITH_CONTENT = [
   'math',
 ];
 
-const markdown = new Marked({
-  gfm: true,
-  breaks: true, // a newline in a note is a line break, as in comment boxes elsewhere
-  async: false,
-  renderer: {
-    // Images are off: show the alt text instead of loading anything.
-    image({ text }: Tokens.Image): string {
-      return escapeHtml(text);
-    },
-  },
-});
+/** marked's HTML renderer with images and task-list checkboxes replaced by text. */
+class NoteRenderer extends Renderer {
+  // Images are off: show the alt text instead of loading anything.
+  override image({ text }: Tokens.Image): string {
+    return escapeHtml(text);
+  }
+
+  // Task list checkboxes would be <input> elements, which are not allowed: show a ballot box character instead.
+  override checkbox({ checked }: Tokens.Checkbox): string {
+    return checked ? '☑ ' : '☐ ';
+  }
+}
+
+/** Longer input is not parsed as Markdown but shown as plain text (the API should refuse such notes anyway). */
+export const MAX_RENDER_LENGTH = 200_000;
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedTags: [...ALLOWED_TAGS],
@@ -109,18 +114,37 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
 /**
  * Renders the Markdown of a note or reply to HTML that is safe to insert into a page.
  *
- * marked (GFM, newlines as line breaks) turns Markdown into HTML, then sanitize-html keeps only
+ * marked (GFM, newlines as line breaks; see `lexMarkdown` for its guards against pathological input) turns Markdown
+ * into HTML, then sanitize-html keeps only
  * {@link ALLOWED_TAGS} and a few attributes: `href`/`title` on links (http, https, mailto or relative URLs only; every
  * link gets `rel="nofollow noopener noreferrer"` and no `target`), `start` on ordered lists, `align` on table cells,
  * `language-*` classes on code. `h1`/`h2` become `h3`, `b`/`i`/`s` become `strong`/`em`/`del`. Images are rendered
  * as their alt text. Raw HTML outside the allowlist is removed (the text inside it is kept, except inside `script`,
  * `style`, `iframe`, `svg`, `math` and similar, which are dropped whole). No event handler, style, id or class (other
- * than `language-*`) attribute survives.
+ * than `language-*`) attribute survives. Input longer than {@link MAX_RENDER_LENGTH} characters or nested more than
+ * `MAX_MARKDOWN_NESTING` levels is rendered as plain text paragraphs instead. Never throws for any string.
  */
 export function renderMarkdown(md: string): string {
   const source = String(md ?? '').replace(/\r\n?/g, '\n');
-  const html = markdown.parse(source, { async: false });
+  let html: string;
+  try {
+    if (source.length > MAX_RENDER_LENGTH) throw new MarkdownTooComplexError('too long');
+    const options = { gfm: true, breaks: true }; // a newline in a note is a line break, as in comment boxes elsewhere
+    html = Parser.parse(lexMarkdown(source, options), { ...options, renderer: new NoteRenderer() });
+  } catch (error) {
+    if (!(error instanceof MarkdownTooComplexError)) throw error;
+    html = plainTextHtml(source);
+  }
   return sanitizeHtml(html, sanitizeOptions).trim();
+}
+
+/** Fallback for input too large or too deeply nested for Markdown: paragraphs and line breaks only. */
+function plainTextHtml(source: string): string {
+  return source
+    .split(/\n[^\S\n]*\n\s*/)
+    .filter((p) => p.trim() !== '')
+    .map((p) => `<p>${escapeHtml(p.trim()).replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
 }
 
 /**

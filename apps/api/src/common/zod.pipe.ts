@@ -13,6 +13,12 @@ export class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.in
     if (this.part === 'body' && value === undefined) {
       throw new ProblemException(400, 'validation', 'The request needs a JSON body.');
     }
+    const nul = findNul(value, this.part);
+    if (nul) {
+      throw new ProblemException(400, 'validation', `${nul} contains a NUL character, which text cannot hold.`, {
+        errors: [{ path: nul, message: 'Contains a NUL character' }],
+      });
+    }
     const result = this.schema.safeParse(value ?? {});
     if (result.success) return result.data;
     const errors = result.error.issues.map((i) => ({
@@ -26,4 +32,21 @@ export class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.in
       { errors },
     );
   }
+}
+
+/** PostgreSQL text cannot store U+0000, so it is refused up front rather than failing deep in a write. */
+function findNul(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findNul(value[i], `${path}.${i}`);
+      if (hit) return hit;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const hit = findNul(v, `${path}.${k}`);
+      if (hit) return hit;
+    }
+  }
+  return null;
 }

@@ -44,7 +44,6 @@ export const CreateAnnotationBody = z
     tags: z.array(Tag).max(20).optional(),
     visibility: Visibility.optional(),
     color: Color.optional(),
-    stance: StanceInput.optional(),
   })
   .meta({ id: 'CreateAnnotationBody' });
 export type CreateAnnotationBody = z.infer<typeof CreateAnnotationBody>;
@@ -66,7 +65,6 @@ export const CreateReplyBody = z
     move: ReplyMove.optional(),
     parentId: Uuid.optional(),
     citations: z.array(Target).max(10).optional(),
-    stance: StanceInput.optional(),
   })
   .meta({ id: 'CreateReplyBody' });
 export type CreateReplyBody = z.infer<typeof CreateReplyBody>;

@@ -1,0 +1,247 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Anchorer } from '@scholia/anchoring';
+import { renderMarkdown } from '@scholia/documents';
+import type {
+  AnnotationDto,
+  AnnotationList,
+  AnnotationQuery,
+  CreateAnnotationBody,
+  CreateReplyBody,
+  PatchAnnotationBody,
+  ReplyDto,
+  Target,
+} from '@scholia/shared';
+import type { AuthContext } from '../auth/auth-context.js';
+import { Clock } from '../common/clock.js';
+import { conflict, forbidden, notFound, ProblemException, tooManyRequests } from '../common/problem.js';
+import { RateLimiter } from '../common/rate-limiter.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { EventBus } from '../events/event-bus.js';
+import { EventRepository, type StoredEvent } from '../events/event.repository.js';
+import { canTeach } from '../groups/groups.service.js';
+import { type GroupAccess, MembershipRepository } from '../groups/membership.repository.js';
+import { toAnnotationDto, toReplyDto, type Viewer } from './annotation.mapper.js';
+import { AnnotationRepository, type AnnotationRow } from './annotation.repository.js';
+import { AnchorerCache } from './anchorer-cache.js';
+
+interface Located {
+  target: Target;
+  exact: string;
+  prefix: string;
+  suffix: string;
+  start: number;
+  end: number;
+}
+
+@Injectable()
+export class AnnotationsService {
+  constructor(
+    private readonly annotations: AnnotationRepository,
+    private readonly members: MembershipRepository,
+    private readonly events: EventRepository,
+    private readonly bus: EventBus,
+    private readonly anchorers: AnchorerCache,
+    private readonly limiter: RateLimiter,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(auth: AuthContext, documentId: string, query: AnnotationQuery): Promise<AnnotationList> {
+    const access = await this.documentAccess(documentId, auth);
+    const viewer = this.viewer(auth, access);
+    const ids = query.q ? await this.annotations.search(documentId, query.q) : undefined;
+    const [rows, seq] = await Promise.all([
+      this.annotations.list({
+        documentId,
+        viewerId: auth.user.id,
+        ...(query.mine === 'true' ? { authorId: auth.user.id } : {}),
+        ...(query.author ? (/^[0-9a-f-]{36}$/.test(query.author) ? { authorId: query.author } : { authorHandle: query.author.replace(/^@/, '') }) : {}),
+        ...(query.tag ? { tag: query.tag } : {}),
+        ...(query.visibility ? { visibility: query.visibility } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(ids ? { ids } : {}),
+      }),
+      this.events.currentSeq(documentId),
+    ]);
+    const items = rows.map((r) => toAnnotationDto(r, viewer)).filter((a): a is AnnotationDto => a !== null);
+    return { items, total: items.length, seq };
+  }
+
+  async create(auth: AuthContext, documentId: string, body: CreateAnnotationBody): Promise<AnnotationDto> {
+    const access = await this.documentAccess(documentId, auth);
+    this.checkCanPost(auth, access);
+    const revision = await this.annotations.currentRevision(documentId);
+    if (!revision) throw notFound('That document');
+    const located = this.locate(this.anchorers.get(documentId, revision.number, revision.text), body.target, 'target');
+    const text = body.text ?? '';
+    const viewer = this.viewer(auth, access);
+    const { row, event } = await this.annotations.transaction(async (tx) => {
+      const row = await this.annotations.create(
+        tx,
+        {
+          documentId,
+          authorId: auth.user.id,
+          target: located.target,
+          exact: located.exact,
+          prefix: located.prefix,
+          suffix: located.suffix,
+          revision: revision.number,
+          anchorStatus: 'anchored',
+          start: located.start,
+          end: located.end,
+          text,
+          html: renderMarkdown(text),
+          tags: [...new Set(body.tags ?? [])],
+          color: body.color ?? null,
+          visibility: body.visibility ?? 'group',
+        },
+        auth.user.id,
+      );
+      const dto = toAnnotationDto(row, viewer)!;
+      const event = await this.events.append(tx, documentId, 'annotation.created', dto, this.audienceOf(row));
+      return { row, event };
+    });
+    this.bus.publish([event]);
+    return toAnnotationDto(row, viewer)!;
+  }
+
+  async patch(auth: AuthContext, id: string, body: PatchAnnotationBody): Promise<AnnotationDto> {
+    const { row, access } = await this.visible(auth, id);
+    if (row.authorId !== auth.user.id) throw forbidden('Only the author can edit an annotation.');
+    if (row.deletedAt) throw notFound('That annotation');
+    this.checkCanPost(auth, access);
+    const viewer = this.viewer(auth, access);
+    const { updated, event } = await this.annotations.transaction(async (tx) => {
+      const ok = await this.annotations.updateVersioned(tx, id, body.version, {
+        ...(body.text !== undefined ? { text: body.text, html: renderMarkdown(body.text) } : {}),
+        ...(body.tags !== undefined ? { tags: [...new Set(body.tags)] } : {}),
+        ...(body.visibility !== undefined ? { visibility: body.visibility } : {}),
+        ...(body.color !== undefined ? { color: body.color } : {}),
+      });
+      if (!ok) return { updated: null, event: null };
+      const updated = (await this.annotations.findIn(tx, id, auth.user.id))!;
+      const becamePrivate = updated.visibility === 'private' && row.visibility === 'group';
+      const event = becamePrivate
+        ? await this.events.append(tx, row.documentId, 'annotation.deleted', { id })
+        : await this.events.append(tx, row.documentId, 'annotation.updated', toAnnotationDto(updated, viewer)!, this.audienceOf(updated));
+      return { updated, event };
+    });
+    if (!updated || !event) {
+      throw conflict('stale-version', `Someone saved this annotation after version ${body.version}; reload it and apply your change again.`);
+    }
+    this.bus.publish([event]);
+    return toAnnotationDto(updated, viewer)!;
+  }
+
+  async remove(auth: AuthContext, id: string): Promise<void> {
+    const { row } = await this.visible(auth, id);
+    if (row.authorId !== auth.user.id) throw forbidden('Only the author can delete an annotation.');
+    if (row.deletedAt) return;
+    const event = await this.annotations.transaction(async (tx) => {
+      await this.annotations.softDelete(tx, id, this.clock.now());
+      return this.events.append(tx, row.documentId, 'annotation.deleted', { id }, this.audienceOf(row));
+    });
+    this.bus.publish([event]);
+  }
+
+  async reply(auth: AuthContext, annotationId: string, body: CreateReplyBody): Promise<ReplyDto> {
+    const { row, access } = await this.visible(auth, annotationId);
+    if (row.deletedAt) throw notFound('That annotation');
+    this.checkCanPost(auth, access);
+    if (row.locked && !canTeach(access.role)) throw new ProblemException(409, 'thread-locked', 'This thread is locked by a moderator.');
+    if (body.parentId) {
+      const parent = await this.annotations.findReply(body.parentId);
+      if (!parent || parent.annotationId !== annotationId) {
+        throw new ProblemException(422, 'bad-parent', 'parentId must be a reply in the same thread.', {
+          errors: [{ path: 'body.parentId', message: 'Not a reply in this thread' }],
+        });
+      }
+    }
+    const citations = body.citations?.length ? await this.locateCitations(row.documentId, body.citations) : [];
+    const viewer = this.viewer(auth, access);
+    const { reply, event } = await this.annotations.transaction(async (tx) => {
+      const reply = await this.annotations.createReply(
+        tx,
+        {
+          annotationId,
+          parentId: body.parentId ?? null,
+          authorId: auth.user.id,
+          text: body.text,
+          html: renderMarkdown(body.text),
+          move: body.move === 'source-request' ? 'source_request' : (body.move ?? 'comment'),
+          citations,
+        },
+        auth.user.id,
+      );
+      const dto = toReplyDto(reply, viewer);
+      const event = await this.events.append(tx, row.documentId, 'reply.created', dto, this.audienceOf(row));
+      return { reply, event };
+    });
+    this.bus.publish([event]);
+    return toReplyDto(reply, viewer);
+  }
+
+  private async locateCitations(documentId: string, targets: Target[]): Promise<{ target: Target; anchor: { status: 'anchored'; start: number; end: number } }[]> {
+    const revision = await this.annotations.currentRevision(documentId);
+    if (!revision) throw notFound('That document');
+    const anchorer = this.anchorers.get(documentId, revision.number, revision.text);
+    return targets.map((t, i) => {
+      const l = this.locate(anchorer, t, `citations.${i}`);
+      return { target: l.target, anchor: { status: 'anchored', start: l.start, end: l.end } };
+    });
+  }
+
+  /** Where a new selection lies in the current text; its selectors are stored as the text itself describes them. */
+  private locate(anchorer: Anchorer, target: Target, path: string): Located {
+    const position = target.selector.find((s) => s.type === 'TextPositionSelector');
+    if (position && position.end > anchorer.length) {
+      throw this.unanchorable(path, `The selection ends at ${position.end}, beyond the text's ${anchorer.length} characters.`);
+    }
+    const found = anchorer.anchor(target.selector);
+    if (found.status === 'orphaned' || found.method === 'approximate') {
+      throw this.unanchorable(path, 'The quoted passage does not occur in the current text of this document.');
+    }
+    const [pos, quote] = anchorer.describe(found.start, found.end);
+    return { target: { selector: [pos, quote] }, exact: quote.exact, prefix: quote.prefix ?? '', suffix: quote.suffix ?? '', start: found.start, end: found.end };
+  }
+
+  private unanchorable(path: string, detail: string): ProblemException {
+    return new ProblemException(422, 'selection-not-in-text', detail, { errors: [{ path: `body.${path}`, message: detail }] });
+  }
+
+  private checkCanPost(auth: AuthContext, access: GroupAccess): void {
+    const now = this.clock.now();
+    if (access.mutedUntil && access.mutedUntil > now) {
+      throw forbidden(`A moderator has muted you in this group until ${access.mutedUntil.toISOString()}.`);
+    }
+    const { postBurst, postPerMinute } = this.config.limits;
+    const burstKey = `post:burst:${auth.user.id}`;
+    const minuteKey = `post:minute:${auth.user.id}`;
+    const wait = Math.max(this.limiter.retryAfter(burstKey, postBurst, 10), this.limiter.retryAfter(minuteKey, postPerMinute, 60));
+    if (wait > 0) throw tooManyRequests(wait, `You are posting very fast; wait ${wait} seconds.`);
+    this.limiter.hit(burstKey, 10);
+    this.limiter.hit(minuteKey, 60);
+  }
+
+  private audienceOf(row: Pick<AnnotationRow, 'visibility' | 'authorId'>): { userId?: string } {
+    return row.visibility === 'private' ? { userId: row.authorId } : {};
+  }
+
+  private viewer(auth: AuthContext, access: GroupAccess): Viewer {
+    return { userId: auth.user.id, moderator: canTeach(access.role) };
+  }
+
+  private async documentAccess(documentId: string, auth: AuthContext): Promise<GroupAccess> {
+    const access = await this.members.byDocument(documentId, auth.user.id);
+    if (!access) throw notFound('That document');
+    return access;
+  }
+
+  /** The annotation with the caller's access, or 404 when it does not exist or is not theirs to see. */
+  private async visible(auth: AuthContext, id: string): Promise<{ row: AnnotationRow; access: GroupAccess }> {
+    const row = await this.annotations.find(id, auth.user.id);
+    const access = row && (await this.members.byDocument(row.documentId, auth.user.id));
+    if (!row || !access || (row.visibility === 'private' && row.authorId !== auth.user.id)) throw notFound('That annotation');
+    return { row, access };
+  }
+}

@@ -1,0 +1,136 @@
+import type { DocumentEventEnvelope } from '@scholia/shared';
+import type { StoredEvent } from '../events/event.repository.js';
+
+/** What a connected reader needs for per-recipient delivery. */
+export interface Subscriber {
+  id: string;
+  userId: string;
+  emit(event: DocumentEventEnvelope): void;
+}
+
+interface Subscription {
+  subscriber: Subscriber;
+  /** The last sequence number this subscriber has been sent. */
+  seq: number;
+  /** Live events that arrived while the subscriber was being caught up, in arrival order. */
+  buffer: StoredEvent[] | null;
+}
+
+/** Whether `userId` may receive `event` at all. */
+export const mayReceive = (event: StoredEvent, userId: string): boolean =>
+  event.audience.userId === undefined || event.audience.userId === userId;
+
+interface Stream {
+  /** The last sequence number fanned out on this instance. */
+  seq: number;
+  /** Events that arrived ahead of a gap (transactions commit in order but may publish out of order). */
+  ahead: Map<number, StoredEvent>;
+  gapTimer: NodeJS.Timeout | null;
+}
+
+const GAP_WAIT_MS = 250;
+
+/**
+ * Delivers each document's events to its subscribers on this instance, each event once and in sequence order. Events
+ * are first put in order per document (a gap that does not fill itself is loaded from the outbox); a subscriber that
+ * is catching up buffers live events and drops those its replay already covered.
+ */
+export class DocumentHub {
+  private readonly docs = new Map<string, Map<string, Subscription>>();
+  private readonly streams = new Map<string, Stream>();
+
+  constructor(private readonly loadSince: (documentId: string, seq: number) => Promise<StoredEvent[]>) {}
+
+  /**
+   * Starts a catch-up from `seq`: live events are held until `finishCatchUp`. `currentSeq` is the document's sequence
+   * number read before this call; the replay read after it covers everything up to there.
+   */
+  beginCatchUp(documentId: string, subscriber: Subscriber, seq: number, currentSeq: number): void {
+    let subs = this.docs.get(documentId);
+    if (!subs) this.docs.set(documentId, (subs = new Map()));
+    if (!this.streams.has(documentId)) this.streams.set(documentId, { seq: currentSeq, ahead: new Map(), gapTimer: null });
+    subs.set(subscriber.id, { subscriber, seq, buffer: [] });
+  }
+
+  /** Sends the replayed events, then whatever arrived meanwhile, skipping what was already sent. */
+  finishCatchUp(documentId: string, subscriberId: string, replay: StoredEvent[]): void {
+    const sub = this.docs.get(documentId)?.get(subscriberId);
+    if (!sub) return;
+    const held = sub.buffer ?? [];
+    sub.buffer = null;
+    for (const e of [...replay, ...held.sort((a, b) => a.seq - b.seq)]) this.deliver(sub, e);
+  }
+
+  /** Marks `seq` as the point from which a subscriber that got a reload instruction continues. */
+  resetTo(documentId: string, subscriberId: string, seq: number): void {
+    const sub = this.docs.get(documentId)?.get(subscriberId);
+    if (sub) sub.seq = seq;
+  }
+
+  remove(documentId: string, subscriberId: string): void {
+    const subs = this.docs.get(documentId);
+    subs?.delete(subscriberId);
+    if (subs?.size === 0) this.forget(documentId);
+  }
+
+  removeEverywhere(subscriberId: string): string[] {
+    const left: string[] = [];
+    for (const [documentId, subs] of this.docs) {
+      if (subs.delete(subscriberId)) left.push(documentId);
+      if (subs.size === 0) this.forget(documentId);
+    }
+    return left;
+  }
+
+  private forget(documentId: string): void {
+    this.docs.delete(documentId);
+    const stream = this.streams.get(documentId);
+    if (stream?.gapTimer) clearTimeout(stream.gapTimer);
+    this.streams.delete(documentId);
+  }
+
+  /** Takes an event from any instance; fans events out in sequence order. */
+  publish(event: StoredEvent): void {
+    const stream = this.streams.get(event.documentId);
+    if (!stream || event.seq <= stream.seq) return;
+    stream.ahead.set(event.seq, event);
+    this.drain(event.documentId, stream);
+  }
+
+  private drain(documentId: string, stream: Stream): void {
+    for (let next = stream.ahead.get(stream.seq + 1); next; next = stream.ahead.get(stream.seq + 1)) {
+      stream.ahead.delete(next.seq);
+      stream.seq = next.seq;
+      this.fanOut(next);
+    }
+    if (stream.ahead.size === 0 || stream.gapTimer) return;
+    stream.gapTimer = setTimeout(() => {
+      stream.gapTimer = null;
+      this.loadSince(documentId, stream.seq).then(
+        (events) => {
+          for (const e of events) if (e.seq > stream.seq) stream.ahead.set(e.seq, e);
+          this.drain(documentId, stream);
+        },
+        () => this.drain(documentId, stream),
+      );
+    }, GAP_WAIT_MS);
+    stream.gapTimer.unref();
+  }
+
+  private fanOut(event: StoredEvent): void {
+    const subs = this.docs.get(event.documentId);
+    if (!subs) return;
+    for (const sub of subs.values()) {
+      if (sub.buffer) sub.buffer.push(event);
+      else this.deliver(sub, event);
+    }
+  }
+
+  private deliver(sub: Subscription, event: StoredEvent): void {
+    if (event.seq <= sub.seq) return;
+    sub.seq = event.seq;
+    if (!mayReceive(event, sub.subscriber.userId)) return;
+    const { audience: _, ...envelope } = event;
+    sub.subscriber.emit(envelope);
+  }
+}

@@ -1,0 +1,18 @@
+import type { DocumentList, GroupDto } from '@scholia/shared';
+import { api } from '$lib/api';
+import { loadFailure, requireUser } from '$lib/server/load';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, fetch, params, url }) => {
+  requireUser(locals, url);
+  const slug = encodeURIComponent(params.slug);
+  try {
+    const [group, documents] = await Promise.all([
+      api<GroupDto>(fetch, 'GET', `/api/groups/${slug}`),
+      api<DocumentList>(fetch, 'GET', `/api/groups/${slug}/documents`),
+    ]);
+    return { group, documents: documents.items };
+  } catch (err) {
+    loadFailure(err, url);
+  }
+};

@@ -1,0 +1,21 @@
+import { error, redirect } from '@sveltejs/kit';
+import type { DocumentDto, GroupDto } from '@scholia/shared';
+import { api } from '$lib/api';
+import { loadFailure, requireUser } from '$lib/server/load';
+import type { PageServerLoad } from './$types';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const load: PageServerLoad = async ({ locals, fetch, params, url }) => {
+  requireUser(locals, url);
+  if (!UUID.test(params.id)) error(404, { message: 'Not found' });
+  const [doc, group] = await Promise.allSettled([
+    api<DocumentDto>(fetch, 'GET', `/api/documents/${params.id}`),
+    api<GroupDto>(fetch, 'GET', `/api/groups/${encodeURIComponent(params.slug)}`),
+  ]);
+  if (doc.status === 'rejected') loadFailure(doc.reason, url);
+  // The document lives in another group of mine: send the reader to its real address.
+  if (doc.value.groupSlug !== params.slug) redirect(307, `/groups/${doc.value.groupSlug}/documents/${doc.value.id}${url.search}`);
+  if (group.status === 'rejected') loadFailure(group.reason, url);
+  return { document: doc.value, group: group.value };
+};
