@@ -13,5 +13,7 @@ export default defineConfig({
     // Two cores: files run in parallel, each against its own app instance on the run's database.
     maxWorkers: 2,
     env: { LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+    // The built SvelteKit server is plain JavaScript for Node: load it natively, not through Vite's transform.
+    server: { deps: { external: [/apps\/web\/build\//] } },
   },
 });

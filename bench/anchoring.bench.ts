@@ -1,6 +1,6 @@
 /**
  * Anchoring benchmark (PRODUCT.md §3): re-anchor 2,000 annotations on the Bolivian revolution essay
- * after a revision that fixes two real typos ("Carcia Meza" -> "Garcia Meza", six times
+ * after a revision that fixes two real typos ("Carcia Meza" -> "Garcia Meza", seven times
  * "the rosea" -> "the rosca") and inserts a paragraph near the start. Baseline, measured in the
  * same run: naive re-anchoring by `indexOf` of the exact quote.
  */
@@ -91,7 +91,12 @@ export default async function (): Promise<BenchRow[]> {
   const passages: { start: number; end: number }[] = [];
   for (let k = 0; k < ANNOTATIONS; k++) {
     const r = random();
-    const count = r < 0.5 ? 1 + Math.floor(random() * 8) : r < 0.85 ? 8 + Math.floor(random() * 23) : 30 + Math.floor(random() * 51);
+    const count =
+      r < 0.5
+        ? 1 + Math.floor(random() * 8)
+        : r < 0.85
+          ? 8 + Math.floor(random() * 23)
+          : 30 + Math.floor(random() * 51);
     let first: number;
     if (k % 20 === 0) {
       const target = editWords[Math.floor(random() * editWords.length)] as number;
@@ -102,7 +107,10 @@ export default async function (): Promise<BenchRow[]> {
     const last = Math.min(words.length - 1, first + count - 1);
     passages.push({ start: (words[first] as { start: number }).start, end: (words[last] as { end: number }).end });
   }
-  const expected = passages.map((p) => ({ start: mapOffset(edits, p.start, 'start'), end: mapOffset(edits, p.end, 'end') }));
+  const expected = passages.map((p) => ({
+    start: mapOffset(edits, p.start, 'start'),
+    end: mapOffset(edits, p.end, 'end'),
+  }));
 
   const before = createAnchorer(oldText);
   const selectors: Selector[][] = passages.map((p) => before.describe(p.start, p.end));
@@ -174,6 +182,22 @@ export default async function (): Promise<BenchRow[]> {
     if (revised.indexOf(sel[1].exact) < 0) naiveDeletedOrphaned++;
   }
 
+  // --- Deleted short passages (1-3 words) whose text still occurs elsewhere: orphaning them is
+  // right; the naive baseline always attaches them to the first other occurrence.
+  const shortRandom = prng(7);
+  let shortTotal = 0;
+  let shortOrphaned = 0;
+  while (shortTotal < 300) {
+    const count = 1 + Math.floor(shortRandom() * 3);
+    const first = Math.floor(shortRandom() * (words.length - count));
+    const start = (words[first] as { start: number }).start;
+    const end = (words[first + count - 1] as { end: number }).end;
+    const revised = oldText.slice(0, start) + oldText.slice(end);
+    if (!revised.includes(oldText.slice(start, end))) continue;
+    shortTotal++;
+    if (createAnchorer(revised).anchor(before.describe(start, end)).status === 'orphaned') shortOrphaned++;
+  }
+
   // --- Unchanged text: every annotation verified at its stored position.
   const unchanged: number[] = [];
   for (let run = 0; run <= RUNS; run++) {
@@ -225,6 +249,14 @@ export default async function (): Promise<BenchRow[]> {
       baseline: pct(naiveDeletedOrphaned, deletedTotal),
       target: '100%',
       pass: deletedTotal > 0 && deletedOrphaned === deletedTotal,
+    },
+    {
+      benchmark: `delete ${shortTotal} short passages (1-3 words) that also occur elsewhere`,
+      metric: 'orphaned (not attached to another occurrence)',
+      scholia: pct(shortOrphaned, shortTotal),
+      baseline: '0.0% (naive indexOf)',
+      target: '>= 95%',
+      pass: shortOrphaned / shortTotal >= 0.95,
     },
     {
       benchmark: 'anchor 2,000 annotations on the unchanged text',

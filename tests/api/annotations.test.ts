@@ -54,17 +54,17 @@ describe('annotations', () => {
   });
 
   it('refuses a selection that is not in the text with 422 and stores nothing', async () => {
-    const before = await count('annotations');
+    const before = await count('annotations', 'document_id = $1', [s.documentId]);
     const res = await s.alice.agent
       .post(`/api/documents/${s.documentId}/annotations`)
       .send({ target: { selector: [{ type: 'TextQuoteSelector', exact: 'words that the essay never uses at all' }] } });
     expect(res.status).toBe(422);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
-    expect(await count('annotations')).toBe(before);
+    expect(await count('annotations', 'document_id = $1', [s.documentId])).toBe(before);
   });
 
   it('answers bad bodies with 400 problem+json and stores nothing', async () => {
-    const before = await count('annotations');
+    const before = await count('annotations', 'document_id = $1', [s.documentId]);
     for (const body of [
       {},
       { target: { selector: [] } },
@@ -75,7 +75,7 @@ describe('annotations', () => {
       const res = await s.alice.agent.post(`/api/documents/${s.documentId}/annotations`).send(body);
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
-    expect(await count('annotations')).toBe(before);
+    expect(await count('annotations', 'document_id = $1', [s.documentId])).toBe(before);
   });
 
   it('keeps a private annotation from everyone else (404 and absent from lists)', async () => {

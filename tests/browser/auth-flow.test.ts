@@ -26,7 +26,7 @@ it('registers, logs out, logs in, joins the demo seminar, reads the essay and lo
     [DEMO_SLUG],
   );
   const user = newUser('Browser');
-  const page = await browser.newPage();
+  const page = await (await browser.newContext()).newPage();
 
   await page.goto(`${server.url}/register`);
   await expectAccessible(page, '/register');

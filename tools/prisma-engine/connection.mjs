@@ -26,6 +26,8 @@ export function parsePostgresUrl(url) {
     password: parsed.password ? decodeURIComponent(parsed.password) : (params.get('password') ?? undefined),
     database: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres',
     application_name: params.get('application_name') ?? 'prisma-schema-engine-wasm',
+    // Prisma's `connect_timeout` (seconds, default 5, 0 for none); pg would otherwise wait as long as TCP does.
+    connectionTimeoutMillis: Number(params.get('connect_timeout') ?? 5) * 1000,
   };
   const sslmode = params.get('sslmode');
   if (sslmode === 'require' || sslmode === 'no-verify' || params.get('sslaccept') === 'accept_invalid_certs') {
@@ -83,7 +85,10 @@ export function connectionErrorToPrisma(error, config) {
   const where = `${config.host}:${config.port}`;
   switch (error?.code) {
     case '3D000':
-      return { error_code: 'P1003', message: `Database \`${config.database}\` does not exist on the database server at \`${where}\`.` };
+      return {
+        error_code: 'P1003',
+        message: `Database \`${config.database}\` does not exist on the database server at \`${where}\`.`,
+      };
     case '28P01':
     case '28000':
       return {

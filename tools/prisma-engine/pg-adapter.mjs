@@ -67,7 +67,7 @@ function sendScriptsWhole(adapter, pool) {
     try {
       await pool.query(script);
     } catch (error) {
-      // adapter-pg would reduce e.g. 42P01 to "No such table"; a failed migration deserves PostgreSQL's own words.
+      // Adds where in the script it failed; the engine shows this message for the errors it has no category for.
       if (typeof error?.code === 'string' && typeof error?.severity === 'string') {
         throw new DriverAdapterError({
           kind: 'postgres',
@@ -133,7 +133,9 @@ export class MigrationPgAdapterFactory {
   async connectToShadowDb() {
     if (this.shadow) return connectPool(this.shadow.config, this.shadow.schema);
     const database = `prisma_migrate_shadow_db_${randomUUID()}`;
-    await withMaintenanceClient(this.main.config, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`));
+    await withMaintenanceClient(this.main.config, (client) =>
+      client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`),
+    );
     let disposePool;
     let dropping;
     const release = () =>

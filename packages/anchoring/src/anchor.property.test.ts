@@ -134,9 +134,20 @@ describe('describe then anchor (properties)', () => {
     // Texts made only of a few words and separators: the passage's words occur all over the text.
     // The anchorer must not attach the annotation unless nearly the whole quote is found.
     const prose = (min: number, max: number) =>
-      fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.constantFrom(...SEPARATORS)), { minLength: min, maxLength: max }).map((p) => p.join(''));
+      fc
+        .array(fc.oneof(fc.constantFrom(...WORDS), fc.constantFrom(...SEPARATORS)), { minLength: min, maxLength: max })
+        .map((p) => p.join(''));
+    // Sometimes the text also holds a near-copy of the passage (one word changed) elsewhere.
+    const nearCopy = fc.option(fc.tuple(fc.nat(), fc.constantFrom(...WORDS), fc.boolean()), { nil: undefined });
     fc.assert(
-      fc.property(prose(0, 40), prose(8, 20), prose(0, 40), (before, passage, after) => {
+      fc.property(prose(0, 40), prose(8, 20), prose(0, 40), nearCopy, (before, passage, after, copy) => {
+        if (copy !== undefined) {
+          const [k, word, first] = copy;
+          const words = passage.split(' ');
+          words[k % words.length] = word;
+          if (first) before = words.join(' ') + ' ' + before;
+          else after = after + ' ' + words.join(' ');
+        }
         const text = before + passage + after;
         const start = codePointLength(before);
         const end = start + codePointLength(passage);
@@ -154,24 +165,58 @@ describe('describe then anchor (properties)', () => {
 
   it('re-anchors at the same range after a one-character correction inside the passage', () => {
     fc.assert(
-      fc.property(textAndRange, fc.nat(), fc.constantFrom('x', 'é', 'ß', '-'), ({ text, start, end }, k, replacement) => {
-        const chars = cps(text);
-        // Long enough, and with some context (without any, approximate matches need 16 code points).
-        fc.pre(end - start >= 8 && (start > 0 || end < chars.length || end - start >= 16));
-        const at = start + 1 + (k % (end - start - 2)); // not the first or last code point
-        fc.pre(chars[at] !== replacement && (chars[at] as string).length === 1);
+      fc.property(
+        textAndRange,
+        fc.nat(),
+        fc.constantFrom('x', 'é', 'ß', '-'),
+        ({ text, start, end }, k, replacement) => {
+          const chars = cps(text);
+          // Long enough, and with some context (without any, approximate matches need 16 code points).
+          fc.pre(end - start >= 8 && (start > 0 || end < chars.length || end - start >= 16));
+          const at = start + 1 + (k % (end - start - 2)); // not the first or last code point
+          fc.pre(chars[at] !== replacement && (chars[at] as string).length === 1);
+          const selectors = describeRange(text, start, end);
+          chars[at] = replacement;
+          const revised = chars.join('');
+          const result = anchor(revised, selectors);
+          expect(result).toMatchObject({ status: 'moved', start, end, errors: 1 });
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('stretches over text inserted inside the passage (found by its ends)', () => {
+    const part = textOf(2, 12).filter((t) => t.length >= 8);
+    fc.assert(
+      fc.property(fc.tuple(part, part, part, part), textOf(1, 6), ([before, head, tail, after], insert) => {
+        const text = before + head + tail + after;
+        const start = codePointLength(before);
+        const end = start + codePointLength(head + tail);
         const selectors = describeRange(text, start, end);
-        chars[at] = replacement;
-        const revised = chars.join('');
-        const result = anchor(revised, selectors);
-        expect(result).toMatchObject({ status: 'moved', start, end, errors: 1 });
+        const { exact, prefix = '', suffix = '' } = selectors[1];
+        const revised = before + head + insert + tail + after;
+        const grown = codePointLength(insert);
+        // Not equivalent to an insertion just before or after the passage.
+        fc.pre(slice(revised, start, end) !== exact && slice(revised, start + grown, end + grown) !== exact);
+        // The passage's ends with their context occur only there.
+        const headNeedle = prefix + exact.slice(0, 8);
+        const tailNeedle = exact.slice(-8) + suffix;
+        fc.pre(
+          revised.indexOf(headNeedle) === revised.lastIndexOf(headNeedle) &&
+            revised.indexOf(tailNeedle) === revised.lastIndexOf(tailNeedle),
+        );
+        expect(anchor(revised, selectors)).toMatchObject({ status: 'moved', start, end: end + grown });
       }),
       RUNS,
     );
   });
 
   it('returns consistent results after random edits anywhere, including inside the passage', () => {
-    const edits = fc.array(fc.record({ at: fc.nat(), remove: fc.nat({ max: 8 }), insert: textOf(0, 3) }), { minLength: 1, maxLength: 4 });
+    const edits = fc.array(fc.record({ at: fc.nat(), remove: fc.nat({ max: 8 }), insert: textOf(0, 3) }), {
+      minLength: 1,
+      maxLength: 4,
+    });
     fc.assert(
       fc.property(textAndRange, edits, ({ text, start, end }, changes) => {
         const selectors = describeRange(text, start, end);
@@ -201,23 +246,42 @@ describe('describe then anchor (properties)', () => {
   it('uses the context to pick the right occurrence of a repeated quote', () => {
     const latin = fc.string({ unit: fc.constantFrom(...'abcdefghij .'), minLength: 32, maxLength: 48 });
     const greek = fc.string({ unit: fc.constantFrom(...'αβγδεζηθικ-'), minLength: 32, maxLength: 48 });
-    const quote = fc.array(fc.constantFrom(...UNICODE.filter((u) => !/[a-z]/.test(u)), '😀', '革命'), { minLength: 1, maxLength: 4 }).map((p) => p.join(''));
+    const quote = fc
+      .array(fc.constantFrom(...UNICODE.filter((u) => !/[a-z]/.test(u)), '😀', '革命'), { minLength: 1, maxLength: 4 })
+      .map((p) => p.join(''));
     fc.assert(
-      fc.property(latin, latin, greek, greek, quote, fc.boolean(), textOf(1, 3), fc.boolean(), (l1, r1, l2, r2, x, second, z, quoteOnly) => {
-        const text = l1 + x + r1 + l2 + x + r2;
-        const start = codePointLength(second ? l1 + x + r1 + l2 : l1);
-        const end = start + codePointLength(x);
-        const selectors: Selector[] = describeRange(text, start, end);
-        // Revision: something inserted at the start, and one character changed on each side of the
-        // annotated occurrence, 20 code points away (so the full context no longer matches anywhere).
-        const chars = cps(text);
-        chars[start - 20] = '#';
-        chars[end + 19] = '#';
-        const revised = z + chars.join('');
-        const result = anchor(revised, quoteOnly ? [selectors[1] as Selector] : selectors);
-        const shift = codePointLength(z);
-        expect(result).toMatchObject({ status: 'moved', start: start + shift, end: end + shift });
-      }),
+      fc.property(
+        fc.tuple(latin, latin, greek, greek),
+        quote,
+        fc.boolean(),
+        fc.boolean(),
+        textOf(0, 3),
+        fc.boolean(),
+        ([l1, r1, l2, r2], x, second, swap, z, quoteOnly) => {
+          // Two blocks with the same quote in different contexts; annotate one of them.
+          const blocks = [cps(l1 + x + r1), cps(l2 + x + r2)];
+          const annotated = second ? 1 : 0;
+          const offset = second ? (blocks[0] as string[]).length : 0;
+          const start = offset + codePointLength(second ? l2 : l1);
+          const end = start + codePointLength(x);
+          const text = blocks.map((b) => b.join('')).join('');
+          const selectors: Selector[] = describeRange(text, start, end);
+          // Revision: one character changed on each side of the annotated quote, 20 code points away
+          // (so its full context no longer matches anywhere), the blocks possibly swapped (so the
+          // other occurrence may be nearer the old position), and something inserted at the start.
+          const block = blocks[annotated] as string[];
+          const local = start - offset;
+          block[local - 20] = '#';
+          block[local + codePointLength(x) + 19] = '#';
+          const order = swap ? [blocks[1], blocks[0]] : blocks;
+          const revised = z + order.map((b) => (b as string[]).join('')).join('');
+          const before = order.slice(0, order.indexOf(block));
+          const newStart = codePointLength(z) + before.reduce((n, b) => n + (b as string[]).length, 0) + local;
+          const result = anchor(revised, quoteOnly ? [selectors[1] as Selector] : selectors);
+          const status = newStart === start && !quoteOnly ? 'anchored' : 'moved';
+          expect(result).toMatchObject({ status, start: newStart, end: newStart + codePointLength(x) });
+        },
+      ),
       RUNS,
     );
   });
@@ -254,7 +318,11 @@ function levenshtein(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur[j] = Math.min(
+        (prev[j] as number) + 1,
+        (cur[j - 1] as number) + 1,
+        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     prev = cur;
   }

@@ -86,7 +86,12 @@ describe('anchor', () => {
 
   it('moves with text inserted before the passage', () => {
     const revised = 'Preface. ' + TEXT;
-    expect(anchor(revised, selectors)).toMatchObject({ status: 'moved', start: start + 9, end: end + 9, method: 'exact' });
+    expect(anchor(revised, selectors)).toMatchObject({
+      status: 'moved',
+      start: start + 9,
+      end: end + 9,
+      method: 'exact',
+    });
   });
 
   it('finds a quote-only selector (no position), and accepts a single selector object', () => {
@@ -95,8 +100,15 @@ describe('anchor', () => {
   });
 
   it('trusts a position-only selector that fits in the text, and orphans one that does not', () => {
-    expect(anchor(TEXT, [{ type: 'TextPositionSelector', start: 3, end: 7 }])).toMatchObject({ status: 'anchored', start: 3, end: 7 });
-    expect(anchor('short', [{ type: 'TextPositionSelector', start: 3, end: 7 }])).toEqual({ status: 'orphaned', reason: 'no-selector' });
+    expect(anchor(TEXT, [{ type: 'TextPositionSelector', start: 3, end: 7 }])).toMatchObject({
+      status: 'anchored',
+      start: 3,
+      end: 7,
+    });
+    expect(anchor('short', [{ type: 'TextPositionSelector', start: 3, end: 7 }])).toEqual({
+      status: 'orphaned',
+      reason: 'no-selector',
+    });
     expect(anchor(TEXT, [])).toEqual({ status: 'orphaned', reason: 'no-selector' });
   });
 
@@ -135,7 +147,9 @@ describe('anchor', () => {
     const revised = TEXT.replace('took power, ', 'took power on 9 April after three days of fighting in La Paz, ');
     const result = anchor(revised, sel);
     expect(result).toMatchObject({ status: 'moved', method: 'ends', start: s });
-    expect(textAt(revised, result)).toBe('The MNR took power on 9 April after three days of fighting in La Paz, nationalised the tin mines and promised land reform');
+    expect(textAt(revised, result)).toBe(
+      'The MNR took power on 9 April after three days of fighting in La Paz, nationalised the tin mines and promised land reform',
+    );
   });
 
   it('orphans a deleted passage', () => {
@@ -147,7 +161,10 @@ describe('anchor', () => {
     const text = 'We saw the cat near the river. Later, on Sunday, the rain came down hard on the town.';
     const [s, e] = range(text, 'the', text.indexOf('saw'));
     const sel = describeRange(text, s, e);
-    expect(anchor(text.replace('saw the cat', 'saw a cat'), sel)).toMatchObject({ status: 'orphaned', reason: 'weak-match' });
+    expect(anchor(text.replace('saw the cat', 'saw a cat'), sel)).toMatchObject({
+      status: 'orphaned',
+      reason: 'weak-match',
+    });
     // ... but follows it when its context survives.
     expect(anchor('Yesterday ' + text, sel)).toMatchObject({ status: 'moved', start: s + 10, end: e + 10 });
   });
@@ -191,7 +208,12 @@ describe('anchor', () => {
     const sel = describeRange(TEXT, s, e);
     const revised = TEXT.replace('the tin mines', 'the Tin mimes');
     expect(anchor(revised, sel, { maxErrors: 1 })).toMatchObject({ status: 'orphaned' });
-    expect(anchor(revised, sel, { maxErrors: () => 2 })).toMatchObject({ status: 'moved', start: s, end: e, errors: 2 });
+    expect(anchor(revised, sel, { maxErrors: () => 2 })).toMatchObject({
+      status: 'moved',
+      start: s,
+      end: e,
+      errors: 2,
+    });
   });
 
   it('bounds approximate search by default to a quarter of the quote, at most 32', () => {

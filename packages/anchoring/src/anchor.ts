@@ -39,20 +39,28 @@ export function defaultMaxErrors(quoteLength: number): number {
   return Math.min(32, Math.floor(quoteLength / 4));
 }
 
-// Acceptance thresholds (tuned on the Bolivian revolution essay: the mean prefix/suffix similarity
-// of unrelated places in English prose stays below ~0.4).
+// Acceptance thresholds. Context similarity is 1 - (edit distance / length) over the stored prefix
+// and suffix together; between unrelated places of English prose (the demo essay) it stays below
+// ~0.4, and a few edits inside a 32 + 32 code point context keep it above ~0.8.
 /** Context similarity above which an exact match is accepted without looking further. */
 const STRONG_CONTEXT = 0.75;
-/** Minimum context similarity for an exact match elsewhere, unless the quote is distinctive. */
-const EXACT_MIN_CONTEXT = 0.6;
-/** Minimum context similarity for the text at the stored position, unless the quote is distinctive. */
+/** Context similarity for which the stored position (holding `exact`) is accepted before looking elsewhere. */
 const POSITION_MIN_CONTEXT = 0.4;
-/** Quotes of at least this many code points are accepted wherever found exactly. */
-const DISTINCTIVE_LENGTH = 32;
-/** ... or, if they occur exactly once, at least this many. */
-const UNIQUE_DISTINCTIVE_LENGTH = 16;
-/** At the stored position, exact text of at least this many code points is accepted. */
-const POSITION_DISTINCTIVE_LENGTH = 8;
+/**
+ * Quotes shorter than this (code points) are "short": a deleted word must not jump to the same word
+ * nearby, whose context is the stored one shifted by a few characters (similarity ~0.8). Short
+ * quotes therefore also need the innermost INNER_CONTEXT units of context right next to the match
+ * to be nearly intact (similarity >= INNER_MIN_SIMILARITY): on at least one side for exact matches,
+ * on both sides for approximate ones.
+ */
+const SHORT_QUOTE = 16;
+const INNER_CONTEXT = 8;
+const INNER_MIN_SIMILARITY = 0.75;
+/** Minimum context similarity for an exact match elsewhere: short quotes, medium ones. */
+const EXACT_MIN_CONTEXT_SHORT = 0.6;
+const EXACT_MIN_CONTEXT = 0.45;
+/** Quotes of at least this many code points are accepted wherever found exactly, whatever the context. */
+const DISTINCTIVE_LENGTH = 64;
 /** Approximate matches need mean(quote similarity, context similarity) >= this. */
 const APPROX_MIN_STRENGTH = 0.8;
 /** Approximate matches of long quotes need only this quote similarity, whatever the context. */
@@ -61,10 +69,9 @@ const APPROX_LONG_MIN_QUOTE = 0.9;
 /** Without stored context, approximate matches need this quote similarity and length. */
 const APPROX_NO_CONTEXT_MIN_QUOTE = 0.85;
 const APPROX_NO_CONTEXT_MIN_LENGTH = 16;
-/** Ranking weights (quote similarity, prefix, suffix, nearness to the old position). */
+/** Ranking weights: quote similarity, then context (prefix + suffix) similarity, then nearness to the old position. */
 const W_QUOTE = 50;
-const W_PREFIX = 20;
-const W_SUFFIX = 20;
+const W_CONTEXT = 40;
 const W_POSITION = 2;
 /** Approximate search runs on chunks of at least this many UTF-16 units (4 x (quote + errors)). */
 const APPROX_CHUNK = 1024;
@@ -74,8 +81,11 @@ const APPROX_REFINE = 8;
 const APPROX_REFINE_SHIFT = 8;
 /** Half-width (UTF-16 units) of the window around the old position searched approximately first. */
 const APPROX_WINDOW = 2048;
-/** Ends strategy: minimum stored context on each side, length of each end of the quote, and how
- * much the passage may grow (quote length * growth + extra) or shrink (to its two ends). */
+/**
+ * Ends strategy: minimum stored context on each side; each needle is the context plus enough of the
+ * quote to make ENDS_NEEDLE units (at least ENDS_MIN_PART, at most half the quote); the passage may
+ * grow to quote length * ENDS_MAX_GROWTH + ENDS_MAX_EXTRA, or shrink to its two ends.
+ */
 const ENDS_MIN_CONTEXT = 8;
 const ENDS_NEEDLE = 40;
 const ENDS_MIN_PART = 8;
@@ -159,7 +169,12 @@ export class Anchorer {
     const { index } = this;
     for (const offset of [start, end]) {
       if (!Number.isSafeInteger(offset) || offset < 0) {
-        throw new AnchoringRangeError('INVALID_OFFSET', `Offset ${String(offset)} is not a non-negative integer`, start, end);
+        throw new AnchoringRangeError(
+          'INVALID_OFFSET',
+          `Offset ${String(offset)} is not a non-negative integer`,
+          start,
+          end,
+        );
       }
       if (offset > index.length) {
         throw new AnchoringRangeError(
@@ -170,7 +185,8 @@ export class Anchorer {
         );
       }
     }
-    if (start > end) throw new AnchoringRangeError('INVERTED_RANGE', `Range [${start}, ${end}) is inverted`, start, end);
+    if (start > end)
+      throw new AnchoringRangeError('INVERTED_RANGE', `Range [${start}, ${end}) is inverted`, start, end);
     if (start === end) throw new AnchoringRangeError('EMPTY_RANGE', `Range [${start}, ${end}) is empty`, start, end);
     const contextLength = options.contextLength ?? DEFAULT_CONTEXT_LENGTH;
     if (!Number.isSafeInteger(contextLength) || contextLength < 0) {
@@ -194,10 +210,10 @@ export class Anchorer {
    * Anchor an annotation's selectors in this text:
    * 1. the stored position, if the text there equals `exact` and the stored context is intact;
    * 2. the quote with its whole stored context, exactly (nearest to the old position);
-   * 3. the stored position, if the text there equals `exact` and the stored context does not
-   *    contradict it (similarity >= 0.4, or the quote has at least 8 code points);
-   * 4. exact occurrences of the quote, ranked by prefix/suffix similarity then nearness to the old
-   *    position (short quotes need supporting context);
+   * 3. the stored position, if the text there equals `exact` and the stored context is still
+   *    recognisable (similarity >= 0.4);
+   * 4. exact occurrences of the quote (including the stored position), ranked by prefix/suffix
+   *    similarity then nearness to the old position (short quotes need supporting context);
    * 5. the passage's two ends (stored prefix + its first characters, its last characters + stored
    *    suffix) found intact and in order, not too far apart: the passage was edited inside (text
    *    inserted, removed or corrected), so the anchor stretches or shrinks with it;
@@ -236,6 +252,9 @@ class Search {
   readonly prefix: ContextMatcher | undefined;
   readonly suffix: ContextMatcher | undefined;
   readonly options: AnchorOptions;
+  /** Matchers for the innermost context (built on demand by `innerSupport`; null: no such context). */
+  innerPrefix: ContextMatcher | null | undefined;
+  innerSuffix: ContextMatcher | null | undefined;
   /** Matchers for the quote's first and last characters (built on demand by `refine`). */
   head: ContextMatcher | undefined;
   tail: ContextMatcher | undefined;
@@ -245,7 +264,12 @@ class Search {
   /** The old start clamped to the text (-1 if none): nearer candidates are preferred. */
   hint = -1;
 
-  constructor(anchorer: Anchorer, position: TextPositionSelector | undefined, quote: TextQuoteSelector, options: AnchorOptions) {
+  constructor(
+    anchorer: Anchorer,
+    position: TextPositionSelector | undefined,
+    quote: TextQuoteSelector,
+    options: AnchorOptions,
+  ) {
     this.text = anchorer.text;
     this.index = anchorer.index;
     this.position = position;
@@ -267,7 +291,7 @@ class Search {
   }
 
   run(): Anchor {
-    const { text, exact, quoteLength, quoteCodePoints, storedStart, storedEnd } = this;
+    const { text, exact, quoteLength, storedStart, storedEnd } = this;
 
     // 1. The stored position, with its context intact.
     // `positionContext` is null when the text at the stored position is not `exact`.
@@ -289,8 +313,13 @@ class Search {
       if (best >= 0) return this.found(this.candidate(best, best + quoteLength, 0, 'exact', 1));
     }
 
-    // 3. The stored position, unless the context contradicts it (short quotes).
-    if (positionContext !== null && (positionContext >= POSITION_MIN_CONTEXT || quoteCodePoints >= POSITION_DISTINCTIVE_LENGTH)) {
+    // 3. The stored position, if the context there is still recognisable.
+    if (
+      positionContext !== null &&
+      positionContext !== undefined &&
+      positionContext >= POSITION_MIN_CONTEXT &&
+      (this.quoteCodePoints >= SHORT_QUOTE || this.innerSupport(storedStart, storedEnd, false))
+    ) {
       return this.atStoredPosition(positionContext);
     }
 
@@ -298,12 +327,12 @@ class Search {
     const exactCandidates: Candidate[] = [];
     for (let at = text.indexOf(exact); at >= 0; at = text.indexOf(exact, at + 1)) {
       const end = at + quoteLength;
-      if (this.index.isBoundary(at) && this.index.isBoundary(end)) exactCandidates.push(this.candidate(at, end, 0, 'exact'));
+      if (this.index.isBoundary(at) && this.index.isBoundary(end))
+        exactCandidates.push(this.candidate(at, end, 0, 'exact'));
     }
-    const unique = exactCandidates.length === 1;
     let best: Candidate | undefined;
     for (const c of exactCandidates) {
-      if (this.acceptExact(c, unique) && (best === undefined || c.score > best.score)) best = c;
+      if ((best === undefined || c.score > best.score) && this.acceptExact(c)) best = c;
     }
     if (best !== undefined && isStrong(best)) return this.found(best);
 
@@ -319,26 +348,23 @@ class Search {
     const maxErrors = this.maxErrors();
     if (this.options.approximate !== false && maxErrors > 0) {
       let approx: Candidate | undefined;
-      let windowed = false;
+      let done = false;
       if (this.hint >= 0) {
         const from = Math.max(0, this.hint - APPROX_WINDOW);
         const to = Math.min(text.length, this.hint + quoteLength + APPROX_WINDOW);
-        if (from > 0 || to < text.length) {
-          const round = this.approximate(exactCandidates, from, to, maxErrors);
-          sawCandidates ||= round.candidates > 0;
-          if (round.best !== undefined && isStrong(round.best)) {
-            approx = round.best;
-            windowed = true;
-          }
-        }
+        const round = this.approximate(exactCandidates, from, to, maxErrors);
+        sawCandidates ||= round.candidates > 0;
+        approx = round.best;
+        // Done if the window was the whole text or gave a match with strong context.
+        done = (from === 0 && to === text.length) || (approx !== undefined && isStrong(approx));
       }
       // With an acceptable exact occurrence in hand, an approximate match far from the old position
       // is not worth a full search (it could only win if the passage was edited in place and an
       // unedited copy exists elsewhere, which the window already covers near the old position).
-      if (!windowed && best === undefined) {
+      if (!done && best === undefined) {
         const round = this.approximate(exactCandidates, 0, text.length, maxErrors);
         sawCandidates ||= round.candidates > 0;
-        approx = round.best;
+        if (round.best !== undefined && (approx === undefined || round.best.score > approx.score)) approx = round.best;
       }
       if (approx !== undefined && (best === undefined || approx.score > best.score)) best = approx;
     }
@@ -361,24 +387,30 @@ class Search {
     const { prefix, suffix, text } = this;
     const total = this.prefixText.length + this.suffixText.length;
     if (total === 0) return undefined;
-    const distance = (prefix === undefined ? 0 : prefix.distance(text, start)) + (suffix === undefined ? 0 : suffix.distance(text, end));
+    const distance =
+      (prefix === undefined ? 0 : prefix.distance(text, start)) +
+      (suffix === undefined ? 0 : suffix.distance(text, end));
     return 1 - distance / total;
   }
 
-  candidate(start: number, end: number, errors: number, method: AnchorMethod, context = this.contextAt(start, end)): Candidate {
+  candidate(
+    start: number,
+    end: number,
+    errors: number,
+    method: AnchorMethod,
+    context = this.contextAt(start, end),
+  ): Candidate {
     const nearness = this.hint < 0 ? 0 : 1 - Math.min(1, Math.abs(start - this.hint) / Math.max(1, this.text.length));
     const score =
-      W_QUOTE * Math.max(0, 1 - errors / this.quoteLength) + (W_PREFIX + W_SUFFIX) * (context ?? 0.5) + W_POSITION * nearness;
+      W_QUOTE * Math.max(0, 1 - errors / this.quoteLength) + W_CONTEXT * (context ?? 0.5) + W_POSITION * nearness;
     return { start, end, errors, method, context, score };
   }
 
-  acceptExact(c: Candidate, unique: boolean): boolean {
-    return (
-      c.context === undefined ||
-      c.context >= EXACT_MIN_CONTEXT ||
-      this.quoteCodePoints >= DISTINCTIVE_LENGTH ||
-      (unique && this.quoteCodePoints >= UNIQUE_DISTINCTIVE_LENGTH)
-    );
+  acceptExact(c: Candidate): boolean {
+    if (c.context === undefined || this.quoteCodePoints >= DISTINCTIVE_LENGTH) return true;
+    const atStored = c.start === this.storedStart && c.end === this.storedEnd;
+    if (this.quoteCodePoints >= SHORT_QUOTE) return atStored || c.context >= EXACT_MIN_CONTEXT;
+    return (atStored || c.context >= EXACT_MIN_CONTEXT_SHORT) && this.innerSupport(c.start, c.end, false);
   }
 
   acceptApproximate(c: Candidate): boolean {
@@ -386,10 +418,27 @@ class Search {
     if (c.context === undefined) {
       return quoteSimilarity >= APPROX_NO_CONTEXT_MIN_QUOTE && this.quoteCodePoints >= APPROX_NO_CONTEXT_MIN_LENGTH;
     }
+    if (this.quoteCodePoints < SHORT_QUOTE && !this.innerSupport(c.start, c.end, true)) return false;
     return (
       (quoteSimilarity + c.context) / 2 >= APPROX_MIN_STRENGTH ||
       (this.quoteCodePoints >= APPROX_LONG_LENGTH && quoteSimilarity >= APPROX_LONG_MIN_QUOTE)
     );
+  }
+
+  /**
+   * Whether the innermost INNER_CONTEXT units of the stored prefix/suffix are nearly intact right
+   * next to [start, end): on both sides (`both`) or at least one. Sides without stored context do
+   * not count; with none at all, true.
+   */
+  innerSupport(start: number, end: number, both: boolean): boolean {
+    const { text, prefixText, suffixText } = this;
+    this.innerPrefix ??= prefixText ? new ContextMatcher(prefixText.slice(-INNER_CONTEXT), -1) : null;
+    this.innerSuffix ??= suffixText ? new ContextMatcher(suffixText.slice(0, INNER_CONTEXT), 1) : null;
+    const sides: number[] = [];
+    if (this.innerPrefix !== null) sides.push(this.innerPrefix.similarity(text, start));
+    if (this.innerSuffix !== null) sides.push(this.innerSuffix.similarity(text, end));
+    if (sides.length === 0) return true;
+    return both ? Math.min(...sides) >= INNER_MIN_SIMILARITY : Math.max(...sides) >= INNER_MIN_SIMILARITY;
   }
 
   /**
@@ -403,7 +452,12 @@ class Search {
    * best matches of every neighbourhood. The best-scoring raw matches then get their boundaries
    * refined against the quote's ends and the stored context, and the best acceptable one wins.
    */
-  approximate(exactOccurrences: readonly Range[], from: number, to: number, maxErrors: number): { candidates: number; best: Candidate | undefined } {
+  approximate(
+    exactOccurrences: readonly Range[],
+    from: number,
+    to: number,
+    maxErrors: number,
+  ): { candidates: number; best: Candidate | undefined } {
     const { index, exact, quoteLength, text } = this;
     const overlap = quoteLength + maxErrors;
     const size = Math.max(APPROX_CHUNK, 4 * overlap);
@@ -489,20 +543,40 @@ class Search {
    * apart. Requires both contexts and a quote long enough to have two distinct ends.
    */
   ends(): Candidate | undefined {
-    const { text, exact, quoteLength, prefixText, suffixText, index } = this;
-    if (prefixText.length < ENDS_MIN_CONTEXT || suffixText.length < ENDS_MIN_CONTEXT || quoteLength < 2 * ENDS_MIN_PART) return undefined;
+    const { quoteLength, prefixText, suffixText } = this;
+    if (prefixText.length < ENDS_MIN_CONTEXT || suffixText.length < ENDS_MIN_CONTEXT || quoteLength < 2 * ENDS_MIN_PART)
+      return undefined;
     // The first/last units of the quote, enough to make each needle ENDS_NEEDLE units long (at least
-    // ENDS_MIN_PART, at most half the quote), not splitting surrogate pairs.
+    // ENDS_MIN_PART, at most half the quote); if that fails (the edit is close to an end), just
+    // ENDS_MIN_PART units.
     const half = Math.floor(quoteLength / 2);
-    let headPart = Math.min(half, Math.max(ENDS_MIN_PART, ENDS_NEEDLE - prefixText.length));
-    let tailPart = Math.min(half, Math.max(ENDS_MIN_PART, ENDS_NEEDLE - suffixText.length));
+    const headParts = [Math.min(half, Math.max(ENDS_MIN_PART, ENDS_NEEDLE - prefixText.length)), ENDS_MIN_PART];
+    const tailParts = [Math.min(half, Math.max(ENDS_MIN_PART, ENDS_NEEDLE - suffixText.length)), ENDS_MIN_PART];
+    for (const [h, t] of [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ] as const) {
+      const headPart = headParts[h] as number;
+      const tailPart = tailParts[t] as number;
+      if ((h === 1 && headPart === headParts[0]) || (t === 1 && tailPart === tailParts[0])) continue;
+      const found = this.findEnds(headPart, tailPart);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  findEnds(headPart: number, tailPart: number): Candidate | undefined {
+    const { text, exact, quoteLength, prefixText, suffixText, index } = this;
+    // Do not split surrogate pairs.
     if (isHighSurrogateAt(exact, headPart - 1)) headPart--;
     if (isHighSurrogateAt(exact, quoteLength - tailPart - 1)) tailPart--;
     const head = prefixText + exact.slice(0, headPart);
     const tail = exact.slice(quoteLength - tailPart) + suffixText;
     const maxLength = ENDS_MAX_GROWTH * quoteLength + ENDS_MAX_EXTRA;
     const minLength = headPart + tailPart;
-    let best: Candidate | undefined;
+    let best: Range | undefined;
     for (let h = text.indexOf(head); h >= 0; h = text.indexOf(head, h + 1)) {
       const start = h + prefixText.length;
       if (!index.isBoundary(start)) continue;
@@ -510,13 +584,21 @@ class Search {
         const end = t + tailPart;
         if (end - start > maxLength) break;
         if (!index.isBoundary(end)) continue;
-        const errors = editDistance(exact, text, start, end);
-        const c = this.candidate(start, end, errors < 0 ? Math.abs(end - start - quoteLength) : errors, 'ends', 1);
-        if (best === undefined || Math.abs(end - start - quoteLength) < Math.abs(best.end - best.start - quoteLength)) best = c;
+        // Of several pairs, the one whose length is closest to the quote's.
+        if (best === undefined || Math.abs(end - start - quoteLength) < Math.abs(best.end - best.start - quoteLength))
+          best = { start, end };
         break; // the nearest tail after this head
       }
     }
-    return best;
+    if (best === undefined) return undefined;
+    const errors = editDistance(exact, text, best.start, best.end);
+    return this.candidate(
+      best.start,
+      best.end,
+      errors < 0 ? Math.abs(best.end - best.start - quoteLength) : errors,
+      'ends',
+      1,
+    );
   }
 
   atStoredPosition(context: number | undefined): FoundAnchor {
@@ -562,6 +644,10 @@ export function describe(
 }
 
 /** Anchor selectors in `text`; see `Anchorer#anchor`. Pass an `Anchorer` when anchoring many. */
-export function anchor(text: string | Anchorer, selectors: Selector | readonly Selector[], options?: AnchorOptions): Anchor {
+export function anchor(
+  text: string | Anchorer,
+  selectors: Selector | readonly Selector[],
+  options?: AnchorOptions,
+): Anchor {
   return (typeof text === 'string' ? new Anchorer(text) : text).anchor(selectors, options);
 }

@@ -7,7 +7,11 @@ function levenshtein(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur[j] = Math.min(
+        (prev[j] as number) + 1,
+        (cur[j - 1] as number) + 1,
+        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     prev = cur;
   }
@@ -30,11 +34,19 @@ describe('ContextMatcher', () => {
 
   it('bit-parallel distance equals the dynamic program (property)', () => {
     fc.assert(
-      fc.property(smallAlphabet, fc.string({ unit: fc.constantFrom('a', 'b', 'c', ' ', 'é'), maxLength: 40 }), fc.nat(), fc.boolean(), (text, pattern, p, left) => {
-        const pos = p % (text.length + 1);
-        const dir = left ? -1 : 1;
-        expect(new ContextMatcher(pattern, dir).distance(text, pos)).toBe(adjacentDistanceDp(text, pos, dir, pattern));
-      }),
+      fc.property(
+        smallAlphabet,
+        fc.string({ unit: fc.constantFrom('a', 'b', 'c', ' ', 'é'), maxLength: 40 }),
+        fc.nat(),
+        fc.boolean(),
+        (text, pattern, p, left) => {
+          const pos = p % (text.length + 1);
+          const dir = left ? -1 : 1;
+          expect(new ContextMatcher(pattern, dir).distance(text, pos)).toBe(
+            adjacentDistanceDp(text, pos, dir, pattern),
+          );
+        },
+      ),
       { numRuns: 500 },
     );
   });

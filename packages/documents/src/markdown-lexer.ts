@@ -1,19 +1,36 @@
-import { Lexer, Tokenizer, type MarkedOptions, type Tokens, type TokensList } from 'marked';
+import { Lexer, Tokenizer, type MarkedOptions, type Token, type Tokens, type TokensList } from 'marked';
 
 /**
- * marked's lexer, hardened against inputs that make it slow or make it overflow the stack.
+ * marked's lexer, hardened against input that makes it slow or makes it overflow the stack.
  *
- * 1. Emphasis (`*`, `_`) and strikethrough (`~`) are matched by scanning ahead for a closing delimiter, once per
- *    opening delimiter, and the content of each match is lexed again; text dense in delimiters (`*_a*_a*_a…`) costs
- *    quadratic time or worse: 5 000 characters of it take about 2 s in marked 18. Every such scan is charged against
- *    a budget of {@link EMPHASIS_SCAN_BUDGET} characters per lexing; once it is spent, the remaining delimiters are
- *    kept as literal characters. Ordinary documents use a tiny fraction of the budget (a 2 MB essay full of emphasis
- *    uses about a tenth of it).
- * 2. Blockquotes and lists nest by recursion; thousands of levels (`> > > > …`) overflow the stack and copy the text
- *    once per level. {@link markdownNestingDepth} estimates the depth so callers can refuse such input up front, and
- *    a `RangeError` from deeper recursion is reported as {@link MarkdownTooComplexError}.
+ * marked 18's inline tokenizers run a regular expression at the start of every token, and several of them scan
+ * ahead to the end of a run of characters: the text rule's look-ahead for an e-mail address, the e-mail branch of
+ * GFM autolinks, HTML comments / processing instructions / CDATA looking for their terminator, and emphasis looking
+ * for its closing delimiter. Text that is dense in token boundaries and has no whitespace (`*a*a*a…`, `a_a_a…`,
+ * `<!--<!--…`) then costs quadratic time: 5 000 characters of `*_a` took 2 s, 200 000 characters of `*a` over a
+ * minute. The tokenizer below keeps the same tokens for ordinary text but bounds every such scan:
+ *
+ * - plain text is tokenized through a window of at most {@link TEXT_WINDOW} characters, cut at the start of a word,
+ *   where marked would try every tokenizer anyway (a long text token becomes several, which marked merges back). Only
+ *   inside a "word" of more than {@link TEXT_WINDOW} characters is the cut arbitrary; no e-mail autolink starts
+ *   inside such a word after a cut;
+ * - a GFM e-mail autolink is only attempted when its `@` follows within 320 characters (valid local parts have at
+ *   most 64). This is the one visible difference from marked: `<321+ characters>@example.org` is not linked at all.
+ * - an HTML comment, processing instruction, declaration or CDATA section is only attempted when its terminator
+ *   occurs later in the same inline run, and any tag only when a `>` does;
+ * - emphasis and strikethrough scans are charged against {@link EMPHASIS_SCAN_BUDGET} characters per lexing; once it
+ *   is spent the remaining delimiters stay literal characters (ordinary text uses a small fraction of it: a match
+ *   costs its own length, only a delimiter that finds no partner costs the rest of its paragraph).
+ *
+ * Blockquotes and lists nest by recursion; thousands of levels (`> > > …`) overflow the stack and copy the text once
+ * per level. {@link markdownNestingDepth} estimates the depth so that input nested deeper than
+ * {@link MAX_MARKDOWN_NESTING} is refused up front, and a `RangeError` from recursion is reported the same way, as
+ * {@link MarkdownTooComplexError}.
  */
-export const EMPHASIS_SCAN_BUDGET = 50_000_000;
+export const EMPHASIS_SCAN_BUDGET = 1_000_000;
+
+/** Longest piece of plain text handed to marked's text rule at once. */
+export const TEXT_WINDOW = 256;
 
 /** Deepest nesting of blockquotes and lists accepted (see {@link markdownNestingDepth}). */
 export const MAX_MARKDOWN_NESTING = 64;
@@ -22,23 +39,127 @@ export class MarkdownTooComplexError extends Error {
   override readonly name = 'MarkdownTooComplexError';
 }
 
-class BudgetedTokenizer extends Tokenizer {
+interface InlineRun {
+  src: string;
+  lastGt?: number;
+  lastCommentEnd?: number;
+  lastPiEnd?: number;
+  lastCdataEnd?: number;
+}
+
+/** Tracks which inline run (the text of one paragraph, heading, cell, or emphasis) is being tokenized. */
+class GuardedLexer extends Lexer {
+  readonly runs: InlineRun[] = [];
+
+  override inlineTokens(src: string, tokens?: Token[]): Token[] {
+    this.runs.push({ src });
+    try {
+      return super.inlineTokens(src, tokens);
+    } finally {
+      this.runs.pop();
+    }
+  }
+}
+
+const URL_START = /^(?:mailto:|xmpp:|[hH][tT][tT][pP][sS]?:\/\/|[fF][tT][pP]:\/\/|www\.)/;
+const EMAIL_START = /^[A-Za-z0-9._+-]+@/;
+/** How far `url` looks for the `@` of an e-mail address: local parts longer than this are not autolinked. */
+const EMAIL_LOOKAHEAD = 320;
+const WORD_START = /\s(?=\S)/g;
+
+class GuardedTokenizer extends Tokenizer {
   private remaining = EMPHASIS_SCAN_BUDGET;
 
-  override emStrong(src: string, maskedSrc: string, prevChar?: string): Tokens.Em | Tokens.Strong | undefined {
-    if (!this.charge(src)) return undefined;
-    return super.emStrong(src, maskedSrc, prevChar);
+  /** Where a window cut fell inside a word (no whitespace in the window): no e-mail link starts in the rest of it. */
+  private midWordCut: { run: InlineRun; offset: number } | undefined;
+
+  override inlineText(src: string): Tokens.Text | undefined {
+    if (src.length <= TEXT_WINDOW) return super.inlineText(src);
+    const window = src.slice(0, TEXT_WINDOW);
+    // Cut at the last start of a word in the window, if there is one. (A cut near the start only happens before an
+    // overlong word, whose next window is then cut after TEXT_WINDOW characters: the work stays linear.)
+    let cut = TEXT_WINDOW;
+    WORD_START.lastIndex = 0;
+    for (let m = WORD_START.exec(window); m !== null; m = WORD_START.exec(window)) cut = m.index + 1;
+    const token = super.inlineText(src.slice(0, cut));
+    const run = this.run(src);
+    if (cut === TEXT_WINDOW && token?.raw.length === cut && run) {
+      this.midWordCut = { run, offset: run.src.length - src.length + cut };
+    }
+    return token;
   }
 
-  override del(src: string, maskedSrc: string, prevChar?: string): Tokens.Del | undefined {
-    if (!this.charge(src)) return undefined;
-    return super.del(src, maskedSrc, prevChar);
+  override url(src: string): Tokens.Link | undefined {
+    const head = src.slice(0, EMAIL_LOOKAHEAD + 1);
+    const scheme = URL_START.test(head);
+    if (!scheme && !EMAIL_START.test(head)) return undefined;
+    if (!scheme && this.midWordCut) {
+      // Still inside the overlong word that was cut? marked may have linked a longer address starting before the
+      // cut: link none of it rather than part of it.
+      const run = this.run(src);
+      const cut = this.midWordCut;
+      const offset = run ? run.src.length - src.length : -1;
+      if (run === cut.run && offset >= cut.offset && !/\s/.test(run.src.slice(cut.offset - 1, offset))) return undefined;
+      this.midWordCut = undefined;
+    }
+    return super.url(src);
   }
 
-  private charge(src: string): boolean {
-    if (this.remaining <= 0) return false;
-    this.remaining -= src.length;
-    return true;
+  override tag(src: string): Tokens.Tag | undefined {
+    if (src.charCodeAt(0) !== 60 /* < */) return undefined;
+    const run = this.run(src);
+    if (run) {
+      const offset = run.src.length - src.length;
+      const after = (last: number | undefined, length: number) => last !== undefined && last >= offset + length;
+      run.lastGt ??= run.src.lastIndexOf('>');
+      if (!after(run.lastGt, 1)) return undefined;
+      if (src.startsWith('<!--') && !/^<!---?>/.test(src)) {
+        run.lastCommentEnd ??= run.src.lastIndexOf('-->');
+        if (!after(run.lastCommentEnd, 4)) return undefined;
+      } else if (src.startsWith('<?')) {
+        run.lastPiEnd ??= run.src.lastIndexOf('?>');
+        if (!after(run.lastPiEnd, 2)) return undefined;
+      } else if (src.startsWith('<![CDATA[')) {
+        run.lastCdataEnd ??= run.src.lastIndexOf(']]>');
+        if (!after(run.lastCdataEnd, 9)) return undefined;
+      }
+    }
+    return super.tag(src);
+  }
+
+  override emStrong(src: string, maskedSrc: string, prevChar = ''): Tokens.Em | Tokens.Strong | undefined {
+    if (this.remaining <= 0) return undefined;
+    // The cheap early exits of marked's own emStrong (a delimiter that cannot open), so that they cost nothing.
+    const left = this.rules.inline.emStrongLDelim.exec(src);
+    if (!left || !(left[1] || left[2] || left[3] || left[4])) return undefined;
+    if (left[4] && prevChar.match(this.rules.other.unicodeAlphaNumeric)) return undefined;
+    return this.charge(src, super.emStrong(src, maskedSrc, prevChar));
+  }
+
+  override del(src: string, maskedSrc: string, prevChar = ''): Tokens.Del | undefined {
+    if (this.remaining <= 0) return undefined;
+    if (src.charCodeAt(0) !== 126 /* ~ */ || !this.rules.inline.delLDelim.exec(src)) return undefined;
+    return this.charge(src, super.del(src, maskedSrc, prevChar));
+  }
+
+  /**
+   * The inline run that `src` is the rest of. marked tokenizes a run by repeatedly cutting tokens off its front, so
+   * `src` is a suffix of the innermost run; the O(1) check below only guards against surprises.
+   */
+  private run(src: string): InlineRun | undefined {
+    const runs = (this.lexer as unknown as GuardedLexer).runs;
+    const run = runs?.[runs.length - 1];
+    if (!run || run.src.length < src.length) return undefined;
+    return run.src.charCodeAt(run.src.length - src.length) === src.charCodeAt(0) ? run : undefined;
+  }
+
+  /**
+   * Charges a delimiter scan: a match scanned about as far as it reaches, a failure at most to the end of the run.
+   * The content of a match is tokenized again, and those scans are charged in turn.
+   */
+  private charge<T extends { raw: string }>(src: string, token: T | undefined): T | undefined {
+    this.remaining -= token ? token.raw.length : src.length;
+    return token;
   }
 }
 
@@ -48,7 +169,7 @@ export function lexMarkdown(src: string, options: MarkedOptions = {}): TokensLis
     throw new MarkdownTooComplexError(`Markdown nested more than ${MAX_MARKDOWN_NESTING} levels deep`);
   }
   try {
-    return new Lexer({ gfm: true, ...options, tokenizer: new BudgetedTokenizer() }).lex(src);
+    return new GuardedLexer({ gfm: true, ...options, tokenizer: new GuardedTokenizer() }).lex(src);
   } catch (error) {
     if (error instanceof RangeError) throw new MarkdownTooComplexError('Markdown too deeply nested to parse');
     throw error;

