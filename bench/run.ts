@@ -15,7 +15,9 @@ export interface BenchRow {
 async function main(): Promise<void> {
   const dir = path.dirname(new URL(import.meta.url).pathname);
   const only = process.argv.slice(2);
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
+  const files = (await readdir(dir))
+    .filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.includes(o))))
+    .sort();
   const rows: BenchRow[] = [];
   for (const file of files) {
     process.stderr.write(`running ${file}…\n`);
@@ -26,7 +28,9 @@ async function main(): Promise<void> {
   const lines = [
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${[r.benchmark, r.metric, r.scholia, r.baseline, r.target, r.pass ? 'yes' : 'NO'].join(' | ')} |`),
+    ...rows.map(
+      (r) => `| ${[r.benchmark, r.metric, r.scholia, r.baseline, r.target, r.pass ? 'yes' : 'NO'].join(' | ')} |`,
+    ),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n`);
   process.exit(0);

@@ -14,7 +14,10 @@ const freePort = (): Promise<number> =>
   });
 
 /** `pnpm start` after its build step: the built app with no DATABASE_URL, on a free port. */
-async function startBuilt(dataDir: string, port: number): Promise<{ output: () => string; stop: () => Promise<void>; exited: Promise<number | null> }> {
+function startBuilt(
+  dataDir: string,
+  port: number,
+): { output: () => string; stop: () => Promise<void>; exited: Promise<number | null> } {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   delete env.ORIGIN;
@@ -51,7 +54,7 @@ it('starts with no configuration on an embedded PostgreSQL, seeds once, and reus
   try {
     const port = await freePort();
     const url = `http://localhost:${port}`;
-    const first = await startBuilt(dataDir, port);
+    const first = startBuilt(dataDir, port);
     await waitForHealth(url, first);
     expect(await (await fetch(`${url}/api/health`)).json()).toEqual({ status: 'ok', database: 'up' });
     const home = await fetch(`${url}/`);
@@ -61,7 +64,7 @@ it('starts with no configuration on an embedded PostgreSQL, seeds once, and reus
     const password = /instructor@demo\.scholia\s+(\S+)/.exec(first.output())![1]!;
     await first.stop();
 
-    const second = await startBuilt(dataDir, port);
+    const second = startBuilt(dataDir, port);
     await waitForHealth(url, second);
     expect(second.output()).not.toContain('instructor@demo.scholia');
     const login = await fetch(`${url}/api/auth/login`, {
@@ -71,7 +74,9 @@ it('starts with no configuration on an embedded PostgreSQL, seeds once, and reus
     });
     expect(login.status).toBe(200);
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    const groups = (await (await fetch(`${url}/api/groups`, { headers: { cookie } })).json()) as { items: { slug: string; documentCount: number }[] };
+    const groups = (await (await fetch(`${url}/api/groups`, { headers: { cookie } })).json()) as {
+      items: { slug: string; documentCount: number }[];
+    };
     expect(groups.items).toEqual([expect.objectContaining({ slug: 'bolivia-1952', documentCount: 1 })]);
     await second.stop();
     expect(await second.exited).toBe(0);

@@ -44,7 +44,10 @@ describe('annotations', () => {
   it('counts positions in code points, not UTF-16 units', async () => {
     const owner = s.owner;
     const content = 'Emoji 🎉🎉 first.\n\nThen the naïve café ✊🏽 passage here.';
-    const doc = await owner.agent.post(`/api/groups/${s.slug}/documents`).send({ title: 'Unicode', format: 'text', content }).expect(201);
+    const doc = await owner.agent
+      .post(`/api/groups/${s.slug}/documents`)
+      .send({ title: 'Unicode', format: 'text', content })
+      .expect(201);
     const { id, text } = doc.body as { id: string; text: string };
     const target = selectorsFor(text, 'café ✊🏽 passage');
     const res = await s.alice.agent.post(`/api/documents/${id}/annotations`).send({ target }).expect(201);
@@ -81,7 +84,11 @@ describe('annotations', () => {
   it('keeps a private annotation from everyone else (404 and absent from lists)', async () => {
     const res = await s.alice.agent
       .post(`/api/documents/${s.documentId}/annotations`)
-      .send({ target: selectorsFor(s.text, 'petty-bourgeois nationalists'), text: 'my private thought', visibility: 'private' })
+      .send({
+        target: selectorsFor(s.text, 'petty-bourgeois nationalists'),
+        text: 'my private thought',
+        visibility: 'private',
+      })
       .expect(201);
     const id = (res.body as { id: string }).id;
     const mine = await s.alice.agent.get(`/api/documents/${s.documentId}/annotations`).expect(200);
@@ -96,10 +103,16 @@ describe('annotations', () => {
   });
 
   it('lets only the author edit, and refuses a stale version with 409', async () => {
-    const res = await s.alice.agent.post(`/api/documents/${s.documentId}/annotations`).send({ target: selectorsFor(s.text, 'the military'), text: 'v1' }).expect(201);
+    const res = await s.alice.agent
+      .post(`/api/documents/${s.documentId}/annotations`)
+      .send({ target: selectorsFor(s.text, 'the military'), text: 'v1' })
+      .expect(201);
     const id = (res.body as { id: string }).id;
     await s.bob.agent.patch(`/api/annotations/${id}`).send({ version: 1, text: 'hijack' }).expect(403);
-    const ok = await s.alice.agent.patch(`/api/annotations/${id}`).send({ version: 1, text: 'v2', tags: ['army'] }).expect(200);
+    const ok = await s.alice.agent
+      .patch(`/api/annotations/${id}`)
+      .send({ version: 1, text: 'v2', tags: ['army'] })
+      .expect(200);
     expect(ok.body).toMatchObject({ text: 'v2', tags: ['army'], version: 2 });
     const stale = await s.alice.agent.patch(`/api/annotations/${id}`).send({ version: 1, text: 'v3 from an old tab' });
     expect(stale.status).toBe(409);
@@ -109,46 +122,80 @@ describe('annotations', () => {
   });
 
   it('threads replies to any depth with moves, and shows a deleted annotation with replies as deleted', async () => {
-    const res = await s.alice.agent.post(`/api/documents/${s.documentId}/annotations`).send({ target: selectorsFor(s.text, 'COB'), text: 'root' }).expect(201);
+    const res = await s.alice.agent
+      .post(`/api/documents/${s.documentId}/annotations`)
+      .send({ target: selectorsFor(s.text, 'COB'), text: 'root' })
+      .expect(201);
     const id = (res.body as { id: string }).id;
-    const r1 = await s.bob.agent.post(`/api/annotations/${id}/replies`).send({ text: 'I disagree', move: 'rebut' }).expect(201);
+    const r1 = await s.bob.agent
+      .post(`/api/annotations/${id}/replies`)
+      .send({ text: 'I disagree', move: 'rebut' })
+      .expect(201);
     const r1id = (r1.body as { id: string }).id;
     expect(r1.body).toMatchObject({ annotationId: id, parentId: null, move: 'rebut', text: 'I disagree' });
-    const r2 = await s.alice.agent.post(`/api/annotations/${id}/replies`).send({ text: 'Source?', move: 'source-request', parentId: r1id }).expect(201);
+    const r2 = await s.alice.agent
+      .post(`/api/annotations/${id}/replies`)
+      .send({ text: 'Source?', move: 'source-request', parentId: r1id })
+      .expect(201);
     const r3 = await s.bob.agent
       .post(`/api/annotations/${id}/replies`)
-      .send({ text: 'Here', move: 'support', parentId: (r2.body as { id: string }).id, citations: [selectorsFor(s.text, 'Dual Power')] })
+      .send({
+        text: 'Here',
+        move: 'support',
+        parentId: (r2.body as { id: string }).id,
+        citations: [selectorsFor(s.text, 'Dual Power')],
+      })
       .expect(201);
     expect((r3.body as { citations: unknown[] }).citations).toHaveLength(1);
     await s.bob.agent.post(`/api/annotations/${id}/replies`).send({ text: 'x', move: 'shout' }).expect(400);
-    await s.bob.agent.post(`/api/annotations/${id}/replies`).send({ text: 'x', parentId: '00000000-0000-7000-8000-000000000000' }).expect(422);
+    await s.bob.agent
+      .post(`/api/annotations/${id}/replies`)
+      .send({ text: 'x', parentId: '00000000-0000-7000-8000-000000000000' })
+      .expect(422);
     await s.alice.agent.delete(`/api/annotations/${id}`).expect(204);
     const list = await s.bob.agent.get(`/api/documents/${s.documentId}/annotations`).expect(200);
-    const a = (list.body as { items: { id: string; deleted: boolean; text: string; author: unknown; replies: unknown[] }[] }).items.find((x) => x.id === id)!;
+    const a = (
+      list.body as { items: { id: string; deleted: boolean; text: string; author: unknown; replies: unknown[] }[] }
+    ).items.find((x) => x.id === id)!;
     expect(a).toMatchObject({ deleted: true, text: '', author: null });
     expect(a.replies).toHaveLength(3);
   });
 
   it('filters by tag, author, status and full-text search', async () => {
-    await s.bob.agent.post(`/api/documents/${s.documentId}/annotations`).send({ target: selectorsFor(s.text, 'Klaus Altmann'), text: 'The Gestapo torturer turns up', tags: ['nazis'] }).expect(201);
+    await s.bob.agent
+      .post(`/api/documents/${s.documentId}/annotations`)
+      .send({ target: selectorsFor(s.text, 'Klaus Altmann'), text: 'The Gestapo torturer turns up', tags: ['nazis'] })
+      .expect(201);
     const byTag = await s.alice.agent.get(`/api/documents/${s.documentId}/annotations?tag=nazis`).expect(200);
     expect((byTag.body as { items: unknown[] }).items).toHaveLength(1);
-    const byAuthor = await s.alice.agent.get(`/api/documents/${s.documentId}/annotations?author=${s.bob.handle}`).expect(200);
-    expect((byAuthor.body as { items: { author: { id: string } }[] }).items.every((a) => a.author.id === s.bob.id)).toBe(true);
+    const byAuthor = await s.alice.agent
+      .get(`/api/documents/${s.documentId}/annotations?author=${s.bob.handle}`)
+      .expect(200);
+    expect(
+      (byAuthor.body as { items: { author: { id: string } }[] }).items.every((a) => a.author.id === s.bob.id),
+    ).toBe(true);
     const search = await s.alice.agent.get(`/api/documents/${s.documentId}/annotations?q=torturers`).expect(200);
-    expect((search.body as { items: { text: string }[] }).items.map((a) => a.text)).toEqual(['The Gestapo torturer turns up']);
+    expect((search.body as { items: { text: string }[] }).items.map((a) => a.text)).toEqual([
+      'The Gestapo torturer turns up',
+    ]);
     await s.alice.agent.get(`/api/documents/${s.documentId}/annotations?status=lost`).expect(400);
   });
 
   it('hides the document and its annotations from outsiders with 404', async () => {
     await s.outsider.agent.get(`/api/documents/${s.documentId}`).expect(404);
     await s.outsider.agent.get(`/api/documents/${s.documentId}/annotations`).expect(404);
-    await s.outsider.agent.post(`/api/documents/${s.documentId}/annotations`).send({ target: selectorsFor(s.text, QUOTE) }).expect(404);
+    await s.outsider.agent
+      .post(`/api/documents/${s.documentId}/annotations`)
+      .send({ target: selectorsFor(s.text, QUOTE) })
+      .expect(404);
     await t.http.get(`/api/documents/${s.documentId}/annotations`).expect(401);
   });
 
   it('renders every XSS payload harmless in notes and replies', async () => {
-    const res = await s.alice.agent.post(`/api/documents/${s.documentId}/annotations`).send({ target: selectorsFor(s.text, 'Siles'), text: 'xss' }).expect(201);
+    const res = await s.alice.agent
+      .post(`/api/documents/${s.documentId}/annotations`)
+      .send({ target: selectorsFor(s.text, 'Siles'), text: 'xss' })
+      .expect(201);
     const id = (res.body as { id: string }).id;
     for (const payload of xssPayloads) {
       const r = await s.bob.agent.post(`/api/annotations/${id}/replies`).send({ text: payload });
@@ -159,7 +206,9 @@ describe('annotations', () => {
       expect(r.status, payload).toBe(201);
       const tags = (r.body as { html: string }).html.match(/<[^>]*>/g) ?? [];
       for (const tag of tags) {
-        expect(tag, payload).not.toMatch(/^<\/?(script|iframe|object|embed|svg|math|img|style|form|input|base|meta|link)\b/i);
+        expect(tag, payload).not.toMatch(
+          /^<\/?(script|iframe|object|embed|svg|math|img|style|form|input|base|meta|link)\b/i,
+        );
         expect(tag, payload).not.toMatch(/\son[a-z]+\s*=/i);
         expect(tag, payload).not.toMatch(/(href|src|action)\s*=\s*["']?\s*(javascript|vbscript|data):/i);
       }

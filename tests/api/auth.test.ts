@@ -19,7 +19,11 @@ const sessionCookie = (res: { headers: Record<string, unknown> }): string => {
   return c.split(';')[0]!;
 };
 
-function expectProblem(res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }, status: number, type?: string): void {
+function expectProblem(
+  res: { status: number; headers: Record<string, string>; body: Record<string, unknown> },
+  status: number,
+  type?: string,
+): void {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(res.body).toMatchObject({ status, title: expect.any(String) as string });
@@ -43,13 +47,17 @@ describe('register', () => {
     expect(raw).toMatch(/SameSite=Lax/i);
     expect(raw).not.toMatch(/Secure/i);
     const token = raw.split(';')[0]!.split('=')[1]!;
-    const rows = await sql<{ id: string; expires_at: Date }>('SELECT id, expires_at FROM sessions WHERE user_id = $1', [(res.body as { id: string }).id]);
+    const rows = await sql<{ id: string; expires_at: Date }>('SELECT id, expires_at FROM sessions WHERE user_id = $1', [
+      (res.body as { id: string }).id,
+    ]);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.id).not.toContain(token);
     expect(rows[0]!.id).toMatch(/^[0-9a-f]{64}$/);
     const days = (rows[0]!.expires_at.getTime() - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(29.9);
-    const hash = await sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = $1', [user.email.toLowerCase()]);
+    const hash = await sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = $1', [
+      user.email.toLowerCase(),
+    ]);
     expect(hash[0]!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     const me = await t.http.get('/api/me').set('Cookie', sessionCookie(res)).expect(200);
     expect(me.body).toMatchObject({ email: user.email.toLowerCase() });
@@ -93,7 +101,10 @@ describe('register', () => {
   });
 
   it('answers malformed JSON with 400 problem+json', async () => {
-    const res = await t.http.post('/api/auth/register').set('Content-Type', 'application/json').send('{"email": "malformed@example.org",');
+    const res = await t.http
+      .post('/api/auth/register')
+      .set('Content-Type', 'application/json')
+      .send('{"email": "malformed@example.org",');
     expectProblem(res, 400, 'malformed-json');
     expect(await count('users', 'email = $1', ['malformed@example.org'])).toBe(0);
   });
@@ -119,7 +130,10 @@ describe('register', () => {
 describe('login and sessions', () => {
   it('logs in with the right password in any letter case of the email', async () => {
     const { user } = await register();
-    const res = await t.http.post('/api/auth/login').send({ email: user.email.toUpperCase(), password: user.password }).expect(200);
+    const res = await t.http
+      .post('/api/auth/login')
+      .send({ email: user.email.toUpperCase(), password: user.password })
+      .expect(200);
     expect(res.body).toMatchObject({ email: user.email.toLowerCase() });
     sessionCookie(res);
   });
@@ -134,14 +148,19 @@ describe('login and sessions', () => {
   });
 
   it('gives an unknown email the same answer as a wrong password', async () => {
-    const res = await t.http.post('/api/auth/login').send({ email: 'nobody-here@example.org', password: 'Whatever-1952' });
+    const res = await t.http
+      .post('/api/auth/login')
+      .send({ email: 'nobody-here@example.org', password: 'Whatever-1952' });
     expectProblem(res, 401, 'invalid-credentials');
   });
 
   it('throttles repeated failures on one account with 429 and Retry-After, even for the right password', async () => {
     const { user } = await register();
     for (let i = 0; i < 3; i++) {
-      await t.http.post('/api/auth/login').send({ email: user.email, password: `Wrong-${i}-password` }).expect(401);
+      await t.http
+        .post('/api/auth/login')
+        .send({ email: user.email, password: `Wrong-${i}-password` })
+        .expect(401);
     }
     const res = await t.http.post('/api/auth/login').send({ email: user.email, password: user.password });
     expectProblem(res, 429, 'rate-limited');
@@ -176,7 +195,9 @@ describe('login and sessions', () => {
 
   it('lists my sessions and revokes one, which then stops working', async () => {
     const { cookie, user } = await register();
-    const other = sessionCookie(await t.http.post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200));
+    const other = sessionCookie(
+      await t.http.post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200),
+    );
     const list = await t.http.get('/api/me/sessions').set('Cookie', cookie).expect(200);
     const items = (list.body as { items: { id: string; current: boolean }[] }).items;
     expect(items).toHaveLength(2);
@@ -199,7 +220,9 @@ describe('login and sessions', () => {
 
   it('logs out everywhere', async () => {
     const { cookie, user } = await register();
-    const other = sessionCookie(await t.http.post('/api/auth/login').send({ email: user.email, password: user.password }));
+    const other = sessionCookie(
+      await t.http.post('/api/auth/login').send({ email: user.email, password: user.password }),
+    );
     await t.http.post('/api/auth/logout-all').set('Cookie', cookie).expect(204);
     expectProblem(await t.http.get('/api/me').set('Cookie', cookie), 401);
     expectProblem(await t.http.get('/api/me').set('Cookie', other), 401);
@@ -207,12 +230,24 @@ describe('login and sessions', () => {
 
   it('changes the password, keeps this session and ends the others', async () => {
     const { cookie, user } = await register();
-    const other = sessionCookie(await t.http.post('/api/auth/login').send({ email: user.email, password: user.password }));
-    const wrong = await t.http.post('/api/me/password').set('Cookie', cookie).send({ currentPassword: 'nope-nope-nope', newPassword: 'Dual-power-1952!' });
+    const other = sessionCookie(
+      await t.http.post('/api/auth/login').send({ email: user.email, password: user.password }),
+    );
+    const wrong = await t.http
+      .post('/api/me/password')
+      .set('Cookie', cookie)
+      .send({ currentPassword: 'nope-nope-nope', newPassword: 'Dual-power-1952!' });
     expectProblem(wrong, 400, 'wrong-password');
-    const weak = await t.http.post('/api/me/password').set('Cookie', cookie).send({ currentPassword: user.password, newPassword: 'qwertyuiop' });
+    const weak = await t.http
+      .post('/api/me/password')
+      .set('Cookie', cookie)
+      .send({ currentPassword: user.password, newPassword: 'qwertyuiop' });
     expectProblem(weak, 400, 'weak-password');
-    await t.http.post('/api/me/password').set('Cookie', cookie).send({ currentPassword: user.password, newPassword: 'Dual-power-1952!' }).expect(204);
+    await t.http
+      .post('/api/me/password')
+      .set('Cookie', cookie)
+      .send({ currentPassword: user.password, newPassword: 'Dual-power-1952!' })
+      .expect(204);
     await t.http.get('/api/me').set('Cookie', cookie).expect(200);
     expectProblem(await t.http.get('/api/me').set('Cookie', other), 401);
     await t.http.post('/api/auth/login').send({ email: user.email, password: user.password }).expect(401);

@@ -49,7 +49,10 @@ it('registers, logs out, logs in, joins the demo seminar, reads the essay and lo
   await page.goto(`${server.url}/join/${invite!.code}`);
   await page.waitForURL(new RegExp(`/groups/${DEMO_SLUG}$`));
   await expectAccessible(page, '/groups/:slug');
-  await page.getByRole('link', { name: /Bolivian Revolution/i }).first().click();
+  await page
+    .getByRole('link', { name: /Bolivian Revolution/i })
+    .first()
+    .click();
   await page.waitForURL(/\/documents\//);
   await expect.poll(() => page.getByRole('heading', { name: 'The Tin Republic' }).count()).toBe(1);
   await expect.poll(() => page.getByText('JOHN NEWSINGER').count()).toBeGreaterThan(0);

@@ -1,4 +1,3 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import supertest from 'supertest';
 import { inject } from 'vitest';
 import { createApp } from '../../apps/api/src/bootstrap.js';
@@ -8,7 +7,7 @@ import { createLogger } from '../../apps/api/src/common/logger.js';
 export const TEST_ORIGIN = 'http://localhost:3000';
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: Awaited<ReturnType<typeof createApp>>;
   config: AppConfig;
   /** A supertest client that keeps no cookies: pass them per request. */
   http: ReturnType<typeof supertest>;
@@ -18,7 +17,10 @@ export interface TestApp {
 }
 
 /** The real application on the run's database; `env` overrides configuration like the environment would. */
-export async function createTestApp(env: Record<string, string> = {}, options: { web?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { web?: boolean } = {},
+): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
@@ -42,5 +44,9 @@ let counter = 0;
 export function newUser(name = 'Reader'): { email: string; password: string; displayName: string } {
   counter += 1;
   const id = `${Date.now().toString(36)}${counter}${Math.random().toString(36).slice(2, 6)}`;
-  return { email: `${name.toLowerCase()}.${id}@example.org`, password: `Tin-mines-${id}-1952`, displayName: `${name} ${id}` };
+  return {
+    email: `${name.toLowerCase()}.${id}@example.org`,
+    password: `Tin-mines-${id}-1952`,
+    displayName: `${name} ${id}`,
+  };
 }

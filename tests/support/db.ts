@@ -4,7 +4,10 @@ import { inject } from 'vitest';
 let pool: pg.Pool | undefined;
 
 /** Direct SQL on the run's database, for checking what the API stored (or did not). */
-export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   pool ??= new pg.Pool({ connectionString: inject('databaseUrl'), max: 2 });
   return (await pool.query<T>(text, params)).rows;
 }

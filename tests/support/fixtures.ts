@@ -56,7 +56,12 @@ export function selectorsFor(text: string, quote: string): { selector: object[] 
   return {
     selector: [
       { type: 'TextPositionSelector', start, end },
-      { type: 'TextQuoteSelector', exact: quote, prefix: [...text.slice(0, at)].slice(-32).join(''), suffix: [...text.slice(at + quote.length)].slice(0, 32).join('') },
+      {
+        type: 'TextQuoteSelector',
+        exact: quote,
+        prefix: [...text.slice(0, at)].slice(-32).join(''),
+        suffix: [...text.slice(at + quote.length)].slice(0, 32).join(''),
+      },
     ],
   };
 }

@@ -24,7 +24,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     tmp = await mkdtemp(path.join(os.tmpdir(), 'scholia-test-pg-'));
     const embedded = await startEmbeddedPostgres({ dataDir: tmp });
     serverUrl = embedded.url;
-    stopEmbedded = embedded.stop;
+    stopEmbedded = () => embedded.stop();
   }
   const name = `scholia_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: serverUrl });

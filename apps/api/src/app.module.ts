@@ -22,6 +22,9 @@ import { PrismaService } from './database/prisma.service.js';
 import { DocumentRepository } from './documents/document.repository.js';
 import { DocumentsController } from './documents/documents.controller.js';
 import { DocumentsService } from './documents/documents.service.js';
+import { RevisionController } from './documents/revision.controller.js';
+import { RevisionRepository } from './documents/revision.repository.js';
+import { RevisionService } from './documents/revision.service.js';
 import { GroupRepository } from './groups/group.repository.js';
 import { GroupsController } from './groups/groups.controller.js';
 import { GroupsService } from './groups/groups.service.js';
@@ -35,13 +38,29 @@ import { RealtimeGateway } from './realtime/realtime.gateway.js';
 import { RealtimeHub } from './realtime/realtime-hub.js';
 import { DemoSeedService } from './seed/demo-seed.service.js';
 import { SeedRepository } from './seed/seed.repository.js';
+import { AnalyticsController } from './analytics/analytics.controller.js';
+import { AnalyticsRepository } from './analytics/analytics.repository.js';
+import { AnalyticsService } from './analytics/analytics.service.js';
+import { ExportRepository } from './exports/export.repository.js';
+import { ExportsController } from './exports/exports.controller.js';
+import { ExportsService } from './exports/exports.service.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, OpenApiController, AuthController, GroupsController, DocumentsController, AnnotationsController],
+      controllers: [
+        HealthController,
+        OpenApiController,
+        AuthController,
+        GroupsController,
+        DocumentsController,
+        AnnotationsController,
+        RevisionController,
+        ExportsController,
+        AnalyticsController,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ProblemFilter },
@@ -70,6 +89,12 @@ export class AppModule {
         AnchorerCache,
         AnnotationRepository,
         AnnotationsService,
+        ExportRepository,
+        ExportsService,
+        AnalyticsRepository,
+        AnalyticsService,
+        RevisionRepository,
+        RevisionService,
         RealtimeHub,
         RealtimeGateway,
       ],

@@ -24,18 +24,24 @@ export interface Database {
 /** The database to use: DATABASE_URL, or a PostgreSQL started from npm binaries in the data folder; migrated. */
 export async function prepareDatabase(config: AppConfig, logger: Logger): Promise<Database> {
   const db: Database = config.externalDatabase
-    ? { url: config.databaseUrl, stop: async () => undefined }
+    ? { url: config.databaseUrl, stop: () => Promise.resolve() }
     : await startEmbeddedPostgres({
         dataDir: path.join(config.dataDir, 'postgres'),
         logger: (msg: string) => logger.debug({ context: 'embedded-postgres' }, msg),
       });
-  const applied = await applyMigrations(db.url, config.migrationsDir, (msg) => logger.info({ context: 'migrate' }, msg));
+  const applied = await applyMigrations(db.url, config.migrationsDir, (msg) =>
+    logger.info({ context: 'migrate' }, msg),
+  );
   if (applied.length) logger.info({ context: 'migrate', applied }, `applied ${applied.length} migration(s)`);
   return db;
 }
 
 /** The Nest application with its HTTP conventions; with `web`, the SvelteKit pages are served from the same port. */
-export async function createApp(config: AppConfig, logger: Logger, options: { web: boolean }): Promise<NestExpressApplication> {
+export async function createApp(
+  config: AppConfig,
+  logger: Logger,
+  options: { web: boolean },
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     logger: new PinoNestLogger(logger),
@@ -57,7 +63,9 @@ export async function createApp(config: AppConfig, logger: Logger, options: { we
   if (options.web) {
     const web = await loadWebHandler(config);
     app.use((req: Request, res: Response, next: NextFunction) =>
-      req.path.startsWith('/api/') || req.path === '/api' || req.path.startsWith('/socket.io/') ? next() : web(req, res, next),
+      req.path.startsWith('/api/') || req.path === '/api' || req.path.startsWith('/socket.io/')
+        ? next()
+        : web(req, res, next),
     );
   }
   await app.init();
@@ -68,7 +76,9 @@ async function loadWebHandler(config: AppConfig): Promise<RequestHandler> {
   // adapter-node reads these when its handler is imported.
   process.env.ORIGIN = config.origin;
   process.env.BODY_SIZE_LIMIT ??= '3M';
-  const mod = (await import(pathToFileURL(path.join(config.webBuildDir, 'handler.js')).href)) as { handler: RequestHandler };
+  const mod = (await import(pathToFileURL(path.join(config.webBuildDir, 'handler.js')).href)) as {
+    handler: RequestHandler;
+  };
   return mod.handler;
 }
 
@@ -77,7 +87,10 @@ function requestLog(logger: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      logger.info(
+        { method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
+        'request',
+      );
     });
     next();
   };

@@ -1,5 +1,5 @@
 import { createApp, prepareDatabase } from './bootstrap.js';
-import { ConfigError, loadConfig } from './config/app-config.js';
+import { loadConfig } from './config/app-config.js';
 import { createLogger } from './common/logger.js';
 import { DemoSeedService, type DemoCredentials } from './seed/demo-seed.service.js';
 
@@ -51,6 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Scholia failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Scholia failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

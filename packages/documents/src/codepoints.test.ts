@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CodePointCounter, codePointLength, codePointToUtf16, sliceCodePoints, utf16ToCodePoint } from './codepoints.js';
+import {
+  CodePointCounter,
+  codePointLength,
+  codePointToUtf16,
+  sliceCodePoints,
+  utf16ToCodePoint,
+} from './codepoints.js';
 
 describe('code point helpers', () => {
   it('count and slice by code points', () => {

@@ -170,7 +170,9 @@ describe('parseDocument, line endings and limits', () => {
     const lf = parse('text', 'Heading\n\nA line   \nwrapped.\n\n* * *\n\nEnd.');
     expect(parse('text', 'Heading\r\n\r\nA line   \r\nwrapped.\r\n\r\n* * *\r\n\r\nEnd.\r\n')).toEqual(lf);
     expect(parse('text', 'Heading\r\rA line   \rwrapped.\r\r* * *\r\rEnd.')).toEqual(lf);
-    expect(parse('markdown', '# Heading\r\n\r\nText\r\nmore\r\n')).toEqual(parse('markdown', '# Heading\n\nText\nmore'));
+    expect(parse('markdown', '# Heading\r\n\r\nText\r\nmore\r\n')).toEqual(
+      parse('markdown', '# Heading\n\nText\nmore'),
+    );
     expect(lf.text).toBe('Heading\n\nA line wrapped.\n\n* * *\n\nEnd.');
   });
 
@@ -211,8 +213,37 @@ describe('parseDocument, line endings and limits', () => {
       const doc = parseDocument({ format, content });
       const elapsed = performance.now() - started;
       expect(doc.blocks.length).toBeGreaterThan(1000);
-      expect(elapsed).toBeLessThan(5000);
+      expect(elapsed).toBeLessThan(20_000); // typically 1–3 s; quadratic behaviour would take minutes
     }
+  });
+
+  it('stays fast on pathological input (long runs of spaces, markers, quotes; deep indentation)', () => {
+    const cases = [
+      `a${' '.repeat(1_000_000)}b`,
+      `${'[1]'.repeat(200_000)} x`,
+      `x${'"'.repeat(1_000_000)}x`,
+      Array.from({ length: 1000 }, (_, i) => `${' '.repeat(i * 2)}- x`).join('\n'),
+      `\`\`\`\n${`a${' '.repeat(10_000)}b\n`.repeat(100)}\`\`\``,
+    ];
+    for (const content of cases) {
+      for (const format of ['text', 'markdown'] as const) {
+        const started = performance.now();
+        try {
+          parseDocument({ format, content });
+        } catch (error) {
+          expect((error as DocumentParseError).code).toBe('too_complex'); // the deeply indented list, as Markdown
+        }
+        expect(performance.now() - started, `${format}: ${JSON.stringify(content.slice(0, 20))}`).toBeLessThan(10_000);
+      }
+    }
+  });
+
+  it('refuses Markdown nested more than 64 levels deep with a readable message', () => {
+    const error = parseError(() => parseDocument({ format: 'markdown', content: `${'> '.repeat(5000)}deep` }));
+    expect(error.code).toBe('too_complex');
+    expect(error.message).toMatch(/nests quotes or lists more than 64 levels deep/);
+    // As plain text the same content imports fine.
+    expect(parseDocument({ format: 'text', content: `${'> '.repeat(5000)}deep` }).text).toBe('deep');
   });
 
   it('rejects an unknown format or non-text content', () => {
@@ -227,8 +258,34 @@ describe('parseDocument, line endings and limits', () => {
 
 describe('parseDocument, properties', () => {
   const alphabet = fc.constantFrom(
-    'a', 'B', 'ü', 'e\u0301', '😀', '👍🏽', 'ع', 'ש', ' ', ' ', '\t', '\n', '\n\n', '\r\n', '.', ':', ',', '*', '-', '>',
-    '[1]', '[23]', '#', '`', '_', '‘', '’', '\u00A0',
+    'a',
+    'B',
+    'ü',
+    'e\u0301',
+    '😀',
+    '👍🏽',
+    'ع',
+    'ש',
+    ' ',
+    ' ',
+    '\t',
+    '\n',
+    '\n\n',
+    '\r\n',
+    '.',
+    ':',
+    ',',
+    '*',
+    '-',
+    '>',
+    '[1]',
+    '[23]',
+    '#',
+    '`',
+    '_',
+    '‘',
+    '’',
+    '\u00A0',
   );
   const contentArb = fc.array(alphabet, { maxLength: 200 }).map((parts) => parts.join(''));
 

@@ -3,6 +3,14 @@ export { BLOCK_SEPARATOR, MAX_DOCUMENT_BYTES, parseDocument } from './document.j
 export { DocumentParseError, type DocumentParseErrorCode } from './errors.js';
 export { SEPARATOR_TEXT } from './raw-block.js';
 export { codePointLength, codePointToUtf16, sliceCodePoints, utf16ToCodePoint } from './codepoints.js';
-export { ALLOWED_LINK_SCHEMES, ALLOWED_TAGS, LINK_REL, isSafeHref, renderMarkdown } from './render.js';
+export {
+  ALLOWED_LINK_SCHEMES,
+  ALLOWED_TAGS,
+  LINK_REL,
+  MAX_RENDER_LENGTH,
+  isSafeHref,
+  renderMarkdown,
+} from './render.js';
+export { MAX_MARKDOWN_NESTING } from './markdown-lexer.js';
 export { MAX_MENTION_LENGTH, extractMentions } from './mentions.js';
 export { xssPayloads } from './xss-corpus.js';

@@ -1,7 +1,7 @@
 import type { Token, Tokens } from 'marked';
 import { lexMarkdown } from './markdown-lexer.js';
 import { SEPARATOR_TEXT, type RawBlock } from './raw-block.js';
-import { decodeEntities, htmlToText } from './text-utils.js';
+import { collapseLineBreaks, decodeEntities, htmlToText, joinSoftBreaks, trimLineEnds } from './text-utils.js';
 
 /**
  * Markdown → blocks, using marked's lexer (GFM).
@@ -42,7 +42,10 @@ function walkBlocks(tokens: Token[], inQuote: boolean, out: RawBlock[]): void {
         break;
       }
       case 'paragraph':
-        pushBlock(out, { kind: inQuote ? 'blockquote' : 'paragraph', ...inlineBlock((token as Tokens.Paragraph).tokens) });
+        pushBlock(out, {
+          kind: inQuote ? 'blockquote' : 'paragraph',
+          ...inlineBlock((token as Tokens.Paragraph).tokens),
+        });
         break;
       case 'text': {
         // Block-level text: the content of a tight list item.
@@ -64,7 +67,11 @@ function walkBlocks(tokens: Token[], inQuote: boolean, out: RawBlock[]): void {
         out.push({ kind: 'separator', text: SEPARATOR_TEXT });
         break;
       case 'code': {
-        const text = (token as Tokens.Code).text.replace(/[^\S\n]+$/gm, '').replace(/\n{2,}/g, '\n').trim();
+        const lines = trimLineEnds((token as Tokens.Code).text).split('\n');
+        const text = lines
+          .filter((line) => line !== '')
+          .join('\n')
+          .trim();
         pushBlock(out, { kind: inQuote ? 'blockquote' : 'paragraph', text, codeRanges: [[0, text.length]] });
         break;
       }
@@ -169,32 +176,14 @@ class InlineBuilder {
       Math.min(text.length, Math.max(0, e - lead)),
     ]);
     if (text.includes('\n')) {
-      ranges = remapRanges(text, ranges);
-      text = text.replace(HARD_BREAK, '\n');
+      const collapsed = collapseLineBreaks(text);
+      ranges = ranges.map(([s, e]): [number, number] => [collapsed.map[s] ?? 0, collapsed.map[e] ?? 0]);
+      text = collapsed.text;
     }
     return { text, codeRanges: ranges };
   }
 }
 
-const HARD_BREAK = /[^\S\n]*\n\s*/g;
-
-/** Maps UTF-16 ranges of `text` through the "\n"-collapsing done in `InlineBuilder.finish`. */
-function remapRanges(text: string, ranges: Array<[number, number]>): Array<[number, number]> {
-  const map: number[] = new Array<number>(text.length + 1);
-  let out = 0;
-  let i = 0;
-  const re = new RegExp(HARD_BREAK.source, 'g');
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
-    for (; i < m.index; i++) map[i] = out++;
-    for (let j = 0; j < m[0].length; j++) map[i + j] = out;
-    out++;
-    i = m.index + m[0].length;
-  }
-  for (; i <= text.length; i++) map[i] = out++;
-  return ranges.map(([s, e]) => [map[s] ?? 0, map[e] ?? 0]);
-}
-
 function softBreaks(s: string): string {
-  return s.replace(/[^\S\n]*\n[^\S\n]*/g, ' ');
+  return joinSoftBreaks(s);
 }

@@ -13,6 +13,17 @@ function both(src: string, breaks = false): [string, string] {
   return [Parser.parse(new Lexer(options).lex(src), options), Parser.parse(lexMarkdown(src, options), options)];
 }
 
+function hrefs(html: string): string[] {
+  return [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1] ?? '');
+}
+
+/** HTML with links reduced to their text (and `&amp;` decoded, as link text and plain text escape differently). */
+function withoutLinks(html: string): string {
+  let out = html.replace(/<\/?a\b[^>]*>/g, '');
+  for (let previous = ''; previous !== out;) [previous, out] = [out, out.replace(/&amp;/g, '&')];
+  return out;
+}
+
 function elapsed(run: () => unknown): number {
   const started = performance.now();
   run();
@@ -43,17 +54,65 @@ describe('lexMarkdown produces the same tokens as marked on ordinary input', () 
 
   it('on random Markdown-like text', () => {
     const piece = fc.constantFrom(
-      'word', 'Word', ' ', ' ', ' ', '  ', '\n', '\n\n', '*', '**', '_', '__', '~', '~~', '`', '[', ']', '(', ')', '!',
-      '<', '>', '/', '-', '#', '@', '.', ':', '&amp;', '&#', '\\', 'http://x.org', 'www.y.org', 'a@b.co', 'mailto:',
-      '<!--', '-->', '<?', '?>', '<b>', '</b>', '<a href="x">', 'é', '😀', 'x'.repeat(130), 'y '.repeat(70),
+      'word',
+      'Word',
+      ' ',
+      ' ',
+      ' ',
+      '  ',
+      '\n',
+      '\n\n',
+      '*',
+      '**',
+      '_',
+      '__',
+      '~',
+      '~~',
+      '`',
+      '[',
+      ']',
+      '(',
+      ')',
+      '!',
+      '<',
+      '>',
+      '/',
+      '-',
+      '#',
+      '@',
+      '.',
+      ':',
+      '&amp;',
+      '&#',
+      '\\',
+      'http://x.org',
+      'www.y.org',
+      'a@b.co',
+      'mailto:',
+      '<!--',
+      '-->',
+      '<?',
+      '?>',
+      '<b>',
+      '</b>',
+      '<a href="x">',
+      'é',
+      '😀',
+      'x'.repeat(130),
+      'y '.repeat(70),
     );
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 120 }), (pieces) => {
+      fc.property(fc.array(piece, { maxLength: 120 }), fc.boolean(), (pieces, breaks) => {
         const src = pieces.join('');
-        const [expected, actual] = both(src);
-        expect(actual).toBe(expected);
+        const [expected, actual] = both(src, breaks);
+        if (actual === expected) return;
+        // The documented deviation: inside a run of more than TEXT_WINDOW non-space characters some bare URL or
+        // e-mail address that marked links may stay unlinked. Never a link marked would not make, never other text.
+        expect(/\S{257,}/.test(src), `${JSON.stringify(src)}\n${expected}\n${actual}`).toBe(true);
+        expect(hrefs(expected)).toEqual(expect.arrayContaining(hrefs(actual)));
+        expect(withoutLinks(actual)).toBe(withoutLinks(expected));
       }),
-      { numRuns: 400 },
+      { numRuns: 600 },
     );
   });
 });
@@ -81,16 +140,16 @@ describe('lexMarkdown on pathological input', () => {
     ['e-mail-like runs', 'a@'.repeat(100_000)],
   ];
 
-  it.each(cases)('%s (200 kB) in well under a few seconds', (_name, src) => {
-    expect(elapsed(() => lexMarkdown(src))).toBeLessThan(4000);
+  it.each(cases)('%s (200 kB) in linear time', (_name, src) => {
+    expect(elapsed(() => lexMarkdown(src))).toBeLessThan(10_000); // typically well under 1 s
   });
 
   it('refuses nesting deeper than 64 levels instead of overflowing the stack', () => {
     expect(() => lexMarkdown('> '.repeat(5_000) + 'deep')).toThrow(MarkdownTooComplexError);
     expect(() => lexMarkdown('> - '.repeat(50_000) + 'deep')).toThrow(MarkdownTooComplexError);
-    expect(() =>
-      lexMarkdown(Array.from({ length: 200 }, (_, i) => `${' '.repeat(i * 2)}- item`).join('\n')),
-    ).toThrow(MarkdownTooComplexError);
+    expect(() => lexMarkdown(Array.from({ length: 200 }, (_, i) => `${' '.repeat(i * 2)}- item`).join('\n'))).toThrow(
+      MarkdownTooComplexError,
+    );
     expect(() => lexMarkdown('> '.repeat(60) + 'fine')).not.toThrow();
   });
 
@@ -98,6 +157,8 @@ describe('lexMarkdown on pathological input', () => {
     expect(markdownNestingDepth('plain\n\n> quote\n> > nested')).toBe(2);
     expect(markdownNestingDepth('- a\n  - b\n    - c')).toBe(3);
     expect(markdownNestingDepth(`${' '.repeat(200)}indented code or poetry`)).toBe(0);
-    expect(markdownNestingDepth('* * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * *')).toBe(0);
+    expect(
+      markdownNestingDepth('* * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * *'),
+    ).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { Lexer, Tokenizer, type MarkedOptions, type Token, type Tokens, type TokensList } from 'marked';
+import { Lexer, Tokenizer, type Links, type MarkedOptions, type Token, type Tokens, type TokensList } from 'marked';
 
 /**
  * marked's lexer, hardened against input that makes it slow or makes it overflow the stack.
@@ -12,8 +12,8 @@ import { Lexer, Tokenizer, type MarkedOptions, type Token, type Tokens, type Tok
  *
  * - plain text is tokenized through a window of at most {@link TEXT_WINDOW} characters, cut at the start of a word,
  *   where marked would try every tokenizer anyway (a long text token becomes several, which marked merges back). Only
- *   inside a "word" of more than {@link TEXT_WINDOW} characters is the cut arbitrary; no e-mail autolink starts
- *   inside such a word after a cut;
+ *   inside a "word" of more than {@link TEXT_WINDOW} characters (no whitespace, no markup) is the cut arbitrary; no
+ *   bare URL or e-mail address is autolinked in the rest of such a word (marked may link one there);
  * - a GFM e-mail autolink is only attempted when its `@` follows within 320 characters (valid local parts have at
  *   most 64). This is the one visible difference from marked: `<321+ characters>@example.org` is not linked at all.
  * - an HTML comment, processing instruction, declaration or CDATA section is only attempted when its terminator
@@ -41,6 +41,9 @@ export class MarkdownTooComplexError extends Error {
 
 interface InlineRun {
   src: string;
+  /** A run of spaces in `src` (from, to exclusive) seen by `br`. */
+  spacesFrom?: number;
+  spacesTo?: number;
   lastGt?: number;
   lastCommentEnd?: number;
   lastPiEnd?: number;
@@ -70,7 +73,7 @@ const WORD_START = /\s(?=\S)/g;
 class GuardedTokenizer extends Tokenizer {
   private remaining = EMPHASIS_SCAN_BUDGET;
 
-  /** Where a window cut fell inside a word (no whitespace in the window): no e-mail link starts in the rest of it. */
+  /** Where a window cut fell inside a word (no whitespace in the window): nothing is autolinked in the rest of it. */
   private midWordCut: { run: InlineRun; offset: number } | undefined;
 
   override inlineText(src: string): Tokens.Text | undefined {
@@ -93,13 +96,14 @@ class GuardedTokenizer extends Tokenizer {
     const head = src.slice(0, EMAIL_LOOKAHEAD + 1);
     const scheme = URL_START.test(head);
     if (!scheme && !EMAIL_START.test(head)) return undefined;
-    if (!scheme && this.midWordCut) {
-      // Still inside the overlong word that was cut? marked may have linked a longer address starting before the
-      // cut: link none of it rather than part of it.
+    if (this.midWordCut) {
+      // Still inside the overlong word that was cut? marked may have linked an address that starts before the cut
+      // (and would then not link what follows it): autolink nothing in the rest of the word rather than a part.
       const run = this.run(src);
       const cut = this.midWordCut;
       const offset = run ? run.src.length - src.length : -1;
-      if (run === cut.run && offset >= cut.offset && !/\s/.test(run.src.slice(cut.offset - 1, offset))) return undefined;
+      if (run === cut.run && offset >= cut.offset && !/\s/.test(run.src.slice(cut.offset - 1, offset)))
+        return undefined;
       this.midWordCut = undefined;
     }
     return super.url(src);
@@ -124,7 +128,51 @@ class GuardedTokenizer extends Tokenizer {
         if (!after(run.lastCdataEnd, 9)) return undefined;
       }
     }
-    return super.tag(src);
+    return this.endsWord(super.tag(src));
+  }
+
+  // Any token other than text ends the overlong word a cut may have fallen into (see `url`).
+  override escape(src: string): Tokens.Escape | undefined {
+    return this.endsWord(super.escape(src));
+  }
+
+  override link(src: string): Tokens.Link | Tokens.Image | undefined {
+    return this.endsWord(super.link(src));
+  }
+
+  override reflink(src: string, links: Links): Tokens.Link | Tokens.Image | Tokens.Text | undefined {
+    const token = super.reflink(src, links);
+    return token?.type === 'text' ? token : this.endsWord(token);
+  }
+
+  override codespan(src: string): Tokens.Codespan | undefined {
+    return this.endsWord(super.codespan(src));
+  }
+
+  override br(src: string): Tokens.Br | undefined {
+    // A hard break is spaces followed by a line break; marked's rule re-scans a long run of spaces from every
+    // position in it, so first check (once per run of spaces) that a line break follows the spaces at all.
+    const run = src.charCodeAt(0) === 32 ? this.run(src) : undefined;
+    if (run) {
+      const offset = run.src.length - src.length;
+      if (run.spacesFrom === undefined || offset < run.spacesFrom || offset > (run.spacesTo ?? -1)) {
+        let end = offset;
+        while (run.src.charCodeAt(end) === 32) end++;
+        run.spacesFrom = offset;
+        run.spacesTo = end;
+      }
+      if (run.src.charCodeAt(run.spacesTo ?? offset) !== 10) return undefined;
+    }
+    return this.endsWord(super.br(src));
+  }
+
+  override autolink(src: string): Tokens.Link | undefined {
+    return this.endsWord(super.autolink(src));
+  }
+
+  private endsWord<T>(token: T | undefined): T | undefined {
+    if (token !== undefined) this.midWordCut = undefined;
+    return token;
   }
 
   override emStrong(src: string, maskedSrc: string, prevChar = ''): Tokens.Em | Tokens.Strong | undefined {
@@ -133,13 +181,13 @@ class GuardedTokenizer extends Tokenizer {
     const left = this.rules.inline.emStrongLDelim.exec(src);
     if (!left || !(left[1] || left[2] || left[3] || left[4])) return undefined;
     if (left[4] && prevChar.match(this.rules.other.unicodeAlphaNumeric)) return undefined;
-    return this.charge(src, super.emStrong(src, maskedSrc, prevChar));
+    return this.endsWord(this.charge(src, super.emStrong(src, maskedSrc, prevChar)));
   }
 
   override del(src: string, maskedSrc: string, prevChar = ''): Tokens.Del | undefined {
     if (this.remaining <= 0) return undefined;
     if (src.charCodeAt(0) !== 126 /* ~ */ || !this.rules.inline.delLDelim.exec(src)) return undefined;
-    return this.charge(src, super.del(src, maskedSrc, prevChar));
+    return this.endsWord(this.charge(src, super.del(src, maskedSrc, prevChar)));
   }
 
   /**

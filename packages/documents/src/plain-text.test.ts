@@ -67,16 +67,27 @@ describe('parseDocument, plain text', () => {
     ];
     for (const line of cases) {
       const doc = parse(`${filler}\n\n${line}\n\n${filler}`);
-      expect(doc.blocks.some((b) => b.kind === 'heading'), line).toBe(false);
+      expect(
+        doc.blocks.some((b) => b.kind === 'heading'),
+        line,
+      ).toBe(false);
     }
     // A heading needs a paragraph after it, not a separator.
     expect(parse(`${filler}\n\nThe End\n\n* * *\n\n${filler}`).blocks.some((b) => b.kind === 'heading')).toBe(false);
   });
 
   it('makes the paragraph after a lead-in (":" / "," / unfinished sentence) a blockquote', () => {
-    for (const leadIn of ['As Lora put it:', 'As Lora put it, in a famous passage,', 'He continues', 'He wrote ‘that’:']) {
+    for (const leadIn of [
+      'As Lora put it:',
+      'As Lora put it, in a famous passage,',
+      'He continues',
+      'He wrote ‘that’:',
+    ]) {
       const doc = parse(`${filler} ${leadIn}\n\nThe quoted words of someone else.\n\n${filler}`);
-      expect(outline(doc).map(([kind]) => kind), leadIn).toEqual(['paragraph', 'blockquote', 'paragraph']);
+      expect(
+        outline(doc).map(([kind]) => kind),
+        leadIn,
+      ).toEqual(['paragraph', 'blockquote', 'paragraph']);
     }
     // A short quoted line after a lead-in is a quote, not a heading.
     const doc = parse(`${filler} He said:\n\nWorkers of the world unite\n\n${filler}`);

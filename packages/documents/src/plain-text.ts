@@ -67,7 +67,8 @@ interface ParagraphItem {
 }
 type Item = ParagraphItem | { type: 'separator' };
 
-const SEPARATOR_LINE = /^\s*(?:(?:\*[^\S\n]*){3,}|(?:-[^\S\n]*){3,}|(?:_[^\S\n]*){3,}|⁂|(?:·[^\S\n]*){3,}|(?:•[^\S\n]*){3,})$/;
+const SEPARATOR_LINE =
+  /^\s*(?:(?:\*[^\S\n]*){3,}|(?:-[^\S\n]*){3,}|(?:_[^\S\n]*){3,}|⁂|(?:·[^\S\n]*){3,}|(?:•[^\S\n]*){3,})$/;
 const INDENTED_LINE = /^(?:\t| {2,})/;
 const ANGLE_QUOTED_LINE = /^\s*>/;
 
@@ -97,13 +98,29 @@ function splitItems(source: string): Item[] {
   return items;
 }
 
-const TRAILING_FOOTNOTES = /(?:\s*\[\d{1,4}\])+$/;
-const CLOSING_QUOTES = /[’”"'»›]+$/;
 const OPENING_QUOTE = /[‘“„«‹"]/;
+const CLOSING_QUOTES = '’”"\'»›';
 
-/** The text with trailing footnote markers and closing quotation marks removed. */
+/** Whether `text` ends with a footnote marker such as `[12]`. */
+function endsWithFootnote(text: string): boolean {
+  return /\[\d{1,4}\]$/.test(text.slice(-6));
+}
+
+/**
+ * The text with trailing footnote markers (and the whitespace before them) and then closing quotation marks removed.
+ * (Written as loops: the equivalent regular expressions anchored with `$` take quadratic time on long runs.)
+ */
 function core(text: string): string {
-  return text.replace(TRAILING_FOOTNOTES, '').trimEnd().replace(CLOSING_QUOTES, '');
+  let end = text.length;
+  for (;;) {
+    const e = text.slice(0, end).trimEnd().length;
+    const m = /\[\d{1,4}\]$/.exec(text.slice(Math.max(0, e - 6), e));
+    if (!m) break;
+    end = e - m[0].length;
+  }
+  end = text.slice(0, end).trimEnd().length;
+  while (end > 0 && CLOSING_QUOTES.includes(text.charAt(end - 1))) end--;
+  return text.slice(0, end);
 }
 
 function isLeadIn(text: string): boolean {
@@ -126,8 +143,8 @@ function isHeadingLine(item: ParagraphItem): boolean {
 
 function continuesQuote(quote: string, text: string): boolean {
   return (
-    !TRAILING_FOOTNOTES.test(quote) &&
-    TRAILING_FOOTNOTES.test(text) &&
+    !endsWithFootnote(quote) &&
+    endsWithFootnote(text) &&
     !OPENING_QUOTE.test(text) &&
     codePointLength(text) <= MAX_QUOTE_CONTINUATION_LENGTH
   );

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import sanitizeHtml from 'sanitize-html';
 import { describe, expect, it } from 'vitest';
 import { ALLOWED_TAGS, LINK_REL, isSafeHref, renderMarkdown } from './render.js';
@@ -35,7 +36,12 @@ const BAD_SCHEME = /^(?:javascript|vbscript|data|file|blob|filesystem|about):/;
 
 /** The scheme a browser would see: whitespace, controls and invisible characters removed, lowercased. */
 function squeezedUrl(value: string): string {
-  return value.replace(/[\u0000-\u0020\u007F-\u00A0\u00AD\u200B-\u200F\u2028-\u202F\u2060-\u206F\uFEFF]/g, '').toLowerCase();
+  return (
+    value
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u0020\u007F-\u00A0\u00AD\u200B-\u200F\u2028-\u202F\u2060-\u206F\uFEFF]/g, '')
+      .toLowerCase()
+  );
 }
 
 function expectSafe(html: string, payload: string): void {
@@ -84,6 +90,71 @@ describe('renderMarkdown against the XSS corpus', () => {
     expectSafe(renderMarkdown(html), html);
   });
 
+  it('neutralises random combinations of dangerous fragments', () => {
+    const fragment = fc.constantFrom(
+      '<',
+      '>',
+      '</',
+      '/>',
+      ' ',
+      '\t',
+      '\n',
+      '\n\n',
+      '"',
+      "'",
+      '`',
+      '=',
+      '/',
+      '[',
+      ']',
+      '(',
+      ')',
+      '!',
+      '&',
+      ';',
+      ':',
+      '#',
+      'script',
+      'img',
+      'svg',
+      'iframe',
+      'a',
+      'href',
+      'src',
+      'onerror',
+      'onload',
+      'style',
+      'javascript',
+      'JaVaScRiPt',
+      'vbscript',
+      'data',
+      'alert(1)',
+      '&#x09;',
+      '&#106;',
+      '&colon;',
+      '&#58;',
+      '\u0000',
+      '\u200B',
+      '<script>',
+      '<a href="',
+      '[x](',
+      '![x](',
+      '<svg onload=',
+      '<img src=x onerror=',
+      'javascript:alert(1)',
+      'data:text/html,',
+      '> ',
+      '- ',
+    );
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 60 }), (parts) => {
+        const md = parts.join('');
+        expectSafe(renderMarkdown(md), md);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
   it('neutralises the payloads inside surrounding Markdown too', () => {
     for (const payload of xssPayloads) {
       const md = `Intro **bold** [ok](https://example.org)\n\n> ${payload}\n\n- item ${payload}\n\n${payload} tail`;
@@ -121,7 +192,10 @@ describe('renderMarkdown output', () => {
       '<b>x</b> <i>y</i> <s>z</s> <strong class="k" style="color:red" id="i">w</strong>',
       '<p><strong>x</strong> <em>y</em> <del>z</del> <strong>w</strong></p>',
     ],
-    ['<a href="https://x.org" target="_blank" rel="opener">t</a>', `<p><a href="https://x.org" rel="${LINK_REL}">t</a></p>`],
+    [
+      '<a href="https://x.org" target="_blank" rel="opener">t</a>',
+      `<p><a href="https://x.org" rel="${LINK_REL}">t</a></p>`,
+    ],
     ['Hi @alice', '<p>Hi @alice</p>'],
     ['', ''],
   ];
@@ -139,6 +213,31 @@ describe('renderMarkdown output', () => {
   it('keeps the text of removed tags (except script-like content)', () => {
     expect(renderMarkdown('<div>kept <span>text</span></div>')).toBe('kept text');
     expect(renderMarkdown('before <script>gone()</script> after')).toBe('<p>before  after</p>');
+  });
+});
+
+describe('renderMarkdown on pathological input', () => {
+  it('never throws and stays fast', () => {
+    const cases = [
+      '*_a'.repeat(20_000),
+      '> '.repeat(10_000) + 'deep <script>alert(1)</script>',
+      Array.from({ length: 300 }, (_, i) => `${' '.repeat(i * 2)}- item`).join('\n'),
+      `a${' '.repeat(500_000)}b`,
+      '<!--'.repeat(50_000),
+      'x'.repeat(300_000), // over MAX_RENDER_LENGTH: shown as plain text
+    ];
+    for (const md of cases) {
+      const started = performance.now();
+      const html = renderMarkdown(md);
+      expect(performance.now() - started).toBeLessThan(10_000); // typically well under 1 s
+      expectSafe(html, md.slice(0, 40));
+    }
+  });
+
+  it('shows input too deeply nested for Markdown as escaped plain text', () => {
+    expect(renderMarkdown(`${'>'.repeat(100)} <b>hi</b> & bye\n\nnext`)).toBe(
+      `<p>${'&gt;'.repeat(100)} &lt;b&gt;hi&lt;/b&gt; &amp; bye</p>\n<p>next</p>`,
+    );
   });
 });
 

@@ -133,17 +133,17 @@ export function renderMarkdown(md: string): string {
     html = Parser.parse(lexMarkdown(source, options), { ...options, renderer: new NoteRenderer() });
   } catch (error) {
     if (!(error instanceof MarkdownTooComplexError)) throw error;
-    html = plainTextHtml(source);
+    return plainTextHtml(source); // safe by construction: every character of the input is escaped
   }
   return sanitizeHtml(html, sanitizeOptions).trim();
 }
 
-/** Fallback for input too large or too deeply nested for Markdown: paragraphs and line breaks only. */
+/** Fallback for input too large or too deeply nested for Markdown: escaped text in paragraphs and line breaks. */
 function plainTextHtml(source: string): string {
   return source
     .split(/\n[^\S\n]*\n\s*/)
     .filter((p) => p.trim() !== '')
-    .map((p) => `<p>${escapeHtml(p.trim()).replace(/\n/g, '<br>')}</p>`)
+    .map((p) => `<p>${escapeHtml(p.trim()).replace(/\n/g, '<br />')}</p>`)
     .join('\n');
 }
 
@@ -171,8 +171,14 @@ export function isSafeHref(href: string): boolean {
 
 // C0/C1 controls, whitespace, soft hyphen, zero-width and bidi formatting characters, variation selectors, BOM.
 const INVISIBLE =
+  // eslint-disable-next-line no-control-regex, no-misleading-character-class -- matching these characters is the point
   /[\u0000-\u0020\u007F-\u00A0\u00AD\u034F\u061C\u115F\u1160\u1680\u17B4\u17B5\u180B-\u180F\u2000-\u200F\u2028-\u202F\u205F-\u206F\u3000\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFF8]/g;
 
 function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }

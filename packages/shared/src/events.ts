@@ -1,4 +1,6 @@
 import type { AnnotationDto, ReplyDto } from './schemas/annotations.js';
+import type { DebateDto } from './schemas/debates.js';
+import type { NotificationDto } from './schemas/notifications.js';
 
 /** Every document event carries the document's sequence number, so a client can ask for what it missed. */
 export interface DocumentEventEnvelope<T extends keyof DocumentEventPayloads = keyof DocumentEventPayloads> {
@@ -17,6 +19,9 @@ export interface DocumentEventPayloads {
   'reply.updated': ReplyDto;
   'reply.deleted': { id: string; annotationId: string };
   'vote.changed': { targetId: string; kind: 'annotation' | 'reply'; votes: number };
+  /** A debate was posed on the document, or its status, reveal time or question changed (`viewer` is left out). */
+  'debate.created': Omit<DebateDto, 'viewer'>;
+  'debate.updated': Omit<DebateDto, 'viewer'>;
 }
 
 export interface PresenceEntry {
@@ -30,7 +35,14 @@ export interface ServerToClientEvents {
   /** The gap since the client's last sequence number is older than what the server keeps. */
   'doc:reload': (payload: { documentId: string; seq: number }) => void;
   'doc:presence': (payload: { documentId: string; readers: PresenceEntry[] }) => void;
-  'doc:typing': (payload: { documentId: string; userId: string; displayName: string; annotationId: string | null }) => void;
+  'doc:typing': (payload: {
+    documentId: string;
+    userId: string;
+    displayName: string;
+    annotationId: string | null;
+  }) => void;
+  /** A new notification for the signed-in user (sent to every socket of theirs), with their unread count. */
+  'notify:new': (payload: { notification: NotificationDto; unread: number }) => void;
 }
 
 export interface ClientToServerEvents {

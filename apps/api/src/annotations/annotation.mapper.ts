@@ -1,11 +1,28 @@
-import type { AnnotationDto, ReplyDto, Target } from '@scholia/shared';
+import type { AnnotationDto, ReplyDto, StanceRef, Target } from '@scholia/shared';
+import { sealedReplyIds } from '../debates/sealing.js';
 import type { AnnotationRow, ReplyRow } from './annotation.repository.js';
 
 export interface Viewer {
   userId: string;
   /** Instructors see hidden and pending items as they are. */
   moderator: boolean;
+  /**
+   * Commit-then-reveal debates this viewer may not see arguments in yet (StancesService.sealedFor): others' items that
+   * take a stance in one, and the replies below them, are left out.
+   */
+  sealed?: ReadonlySet<string>;
 }
+
+const stanceOf = (
+  stances: readonly { debateId: string; positionId: string; side: 'for' | 'against' }[],
+): StanceRef | null => {
+  const s = stances[0];
+  return s ? { debateId: s.debateId, positionId: s.positionId, side: s.side } : null;
+};
+
+/** Whether an item is someone else's argument in a debate that is still sealed for `viewer`. */
+const sealedFor = (row: { authorId: string; stances: readonly { debateId: string }[] }, viewer: Viewer): boolean =>
+  !!viewer.sealed?.size && row.authorId !== viewer.userId && row.stances.some((s) => viewer.sealed!.has(s.debateId));
 
 const HIDDEN_HTML = '<p><em>Hidden by a moderator</em></p>';
 
@@ -19,6 +36,19 @@ function moderationView(
     moderation: { hidden, reason: hidden && privileged ? row.hiddenReason : null, pending: row.review === 'pending' },
     masked: hidden && !privileged,
   };
+}
+
+/**
+ * Whether `viewer` may see an item at all: a removed item only to instructors; a pending or rejected one (pre-moderation)
+ * only to instructors and its author. Hidden items are seen by everyone, masked for all but those two.
+ */
+export function itemVisible(
+  row: { authorId: string; review: string; removedAt: Date | null },
+  viewer: Viewer,
+): boolean {
+  if (viewer.moderator) return true;
+  if (row.removedAt !== null) return false;
+  return row.review === 'approved' || row.authorId === viewer.userId;
 }
 
 export function toReplyDto(r: ReplyRow, viewer: Viewer): ReplyDto {
@@ -38,6 +68,7 @@ export function toReplyDto(r: ReplyRow, viewer: Viewer): ReplyDto {
     moderation,
     votes: r._count.votes,
     voted: r.votes.length > 0,
+    stance: stanceOf(r.stances),
     created: r.createdAt.toISOString(),
     updated: r.updatedAt.toISOString(),
   };
@@ -46,10 +77,23 @@ export function toReplyDto(r: ReplyRow, viewer: Viewer): ReplyDto {
 /** What `viewer` may see of an annotation and its thread; null when they may not see it at all. */
 export function toAnnotationDto(a: AnnotationRow, viewer: Viewer): AnnotationDto | null {
   if (a.visibility === 'private' && a.authorId !== viewer.userId) return null;
-  const visibleReplies = a.replies.filter((r) => r.review !== 'pending' || viewer.moderator || r.authorId === viewer.userId);
+  if (!itemVisible(a, viewer)) return null;
+  if (sealedFor(a, viewer)) return null;
+  const sealed = viewer.sealed?.size
+    ? sealedReplyIds(
+        a.replies.map((r) => ({
+          id: r.id,
+          parentId: r.parentId,
+          authorId: r.authorId,
+          debateId: r.stances[0]?.debateId ?? null,
+        })),
+        (d) => viewer.sealed!.has(d),
+        viewer.userId,
+      )
+    : null;
+  const visibleReplies = a.replies.filter((r) => itemVisible(r, viewer) && !sealed?.has(r.id));
   const deleted = a.deletedAt !== null;
   if (deleted && !visibleReplies.some((r) => r.deletedAt === null)) return null;
-  if (a.review === 'pending' && !(viewer.moderator || a.authorId === viewer.userId)) return null;
   const { moderation, masked } = moderationView(a, viewer);
   const blank = deleted || masked;
   return {
@@ -70,6 +114,7 @@ export function toAnnotationDto(a: AnnotationRow, viewer: Viewer): AnnotationDto
     moderation,
     votes: a._count.votes,
     voted: a.votes.length > 0,
+    stance: stanceOf(a.stances),
     created: a.createdAt.toISOString(),
     updated: a.updatedAt.toISOString(),
     replies: visibleReplies.map((r) => toReplyDto(r, viewer)),

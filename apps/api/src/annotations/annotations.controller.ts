@@ -20,17 +20,29 @@ export class AnnotationsController {
   constructor(private readonly annotations: AnnotationsService) {}
 
   @Endpoint(routes.listAnnotations)
-  list(@Auth() auth: AuthContext, @ValidParams(routes.listAnnotations) p: Id, @ValidQuery(routes.listAnnotations) q: AnnotationQuery): Promise<AnnotationList> {
+  list(
+    @Auth() auth: AuthContext,
+    @ValidParams(routes.listAnnotations) p: Id,
+    @ValidQuery(routes.listAnnotations) q: AnnotationQuery,
+  ): Promise<AnnotationList> {
     return this.annotations.list(auth, p.id, q);
   }
 
   @Endpoint(routes.createAnnotation)
-  create(@Auth() auth: AuthContext, @ValidParams(routes.createAnnotation) p: Id, @ValidBody(routes.createAnnotation) body: CreateAnnotationBody): Promise<AnnotationDto> {
+  create(
+    @Auth() auth: AuthContext,
+    @ValidParams(routes.createAnnotation) p: Id,
+    @ValidBody(routes.createAnnotation) body: CreateAnnotationBody,
+  ): Promise<AnnotationDto> {
     return this.annotations.create(auth, p.id, body);
   }
 
   @Endpoint(routes.patchAnnotation)
-  patch(@Auth() auth: AuthContext, @ValidParams(routes.patchAnnotation) p: Id, @ValidBody(routes.patchAnnotation) body: PatchAnnotationBody): Promise<AnnotationDto> {
+  patch(
+    @Auth() auth: AuthContext,
+    @ValidParams(routes.patchAnnotation) p: Id,
+    @ValidBody(routes.patchAnnotation) body: PatchAnnotationBody,
+  ): Promise<AnnotationDto> {
     return this.annotations.patch(auth, p.id, body);
   }
 
@@ -40,7 +52,11 @@ export class AnnotationsController {
   }
 
   @Endpoint(routes.createReply)
-  reply(@Auth() auth: AuthContext, @ValidParams(routes.createReply) p: Id, @ValidBody(routes.createReply) body: CreateReplyBody): Promise<ReplyDto> {
+  reply(
+    @Auth() auth: AuthContext,
+    @ValidParams(routes.createReply) p: Id,
+    @ValidBody(routes.createReply) body: CreateReplyBody,
+  ): Promise<ReplyDto> {
     return this.annotations.reply(auth, p.id, body);
   }
 }

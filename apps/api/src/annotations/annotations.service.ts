@@ -17,14 +17,15 @@ import { conflict, forbidden, notFound, ProblemException, tooManyRequests } from
 import { RateLimiter } from '../common/rate-limiter.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { EventBus } from '../events/event-bus.js';
-import { EventRepository, type StoredEvent } from '../events/event.repository.js';
+import { EventRepository } from '../events/event.repository.js';
 import { canTeach } from '../groups/groups.service.js';
 import { type GroupAccess, MembershipRepository } from '../groups/membership.repository.js';
-import { toAnnotationDto, toReplyDto, type Viewer } from './annotation.mapper.js';
+import { appendAnnotationEvents, appendReplyEvents } from '../moderation/item-events.js';
+import { itemVisible, toAnnotationDto, toReplyDto, type Viewer } from './annotation.mapper.js';
 import { AnnotationRepository, type AnnotationRow } from './annotation.repository.js';
 import { AnchorerCache } from './anchorer-cache.js';
 
-interface Located {
+export interface Located {
   target: Target;
   exact: string;
   prefix: string;
@@ -55,7 +56,11 @@ export class AnnotationsService {
         documentId,
         viewerId: auth.user.id,
         ...(query.mine === 'true' ? { authorId: auth.user.id } : {}),
-        ...(query.author ? (/^[0-9a-f-]{36}$/.test(query.author) ? { authorId: query.author } : { authorHandle: query.author.replace(/^@/, '') }) : {}),
+        ...(query.author
+          ? /^[0-9a-f-]{36}$/.test(query.author)
+            ? { authorId: query.author }
+            : { authorHandle: query.author.replace(/^@/, '') }
+          : {}),
         ...(query.tag ? { tag: query.tag } : {}),
         ...(query.visibility ? { visibility: query.visibility } : {}),
         ...(query.status ? { status: query.status } : {}),
@@ -75,7 +80,7 @@ export class AnnotationsService {
     const located = this.locate(this.anchorers.get(documentId, revision.number, revision.text), body.target, 'target');
     const text = body.text ?? '';
     const viewer = this.viewer(auth, access);
-    const { row, event } = await this.annotations.transaction(async (tx) => {
+    const { row, events } = await this.annotations.transaction(async (tx) => {
       const row = await this.annotations.create(
         tx,
         {
@@ -94,14 +99,13 @@ export class AnnotationsService {
           tags: [...new Set(body.tags ?? [])],
           color: body.color ?? null,
           visibility: body.visibility ?? 'group',
+          review: this.reviewFor(access),
         },
         auth.user.id,
       );
-      const dto = toAnnotationDto(row, viewer)!;
-      const event = await this.events.append(tx, documentId, 'annotation.created', dto, this.audienceOf(row));
-      return { row, event };
+      return { row, events: await appendAnnotationEvents(this.events, tx, null, row, viewer) };
     });
-    this.bus.publish([event]);
+    this.bus.publish(events);
     return toAnnotationDto(row, viewer)!;
   }
 
@@ -111,25 +115,28 @@ export class AnnotationsService {
     if (row.deletedAt) throw notFound('That annotation');
     this.checkCanPost(auth, access);
     const viewer = this.viewer(auth, access);
-    const { updated, event } = await this.annotations.transaction(async (tx) => {
+    const { updated, events } = await this.annotations.transaction(async (tx) => {
       const ok = await this.annotations.updateVersioned(tx, id, body.version, {
         ...(body.text !== undefined ? { text: body.text, html: renderMarkdown(body.text) } : {}),
         ...(body.tags !== undefined ? { tags: [...new Set(body.tags)] } : {}),
         ...(body.visibility !== undefined ? { visibility: body.visibility } : {}),
         ...(body.color !== undefined ? { color: body.color } : {}),
       });
-      if (!ok) return { updated: null, event: null };
+      if (!ok) return { updated: null, events: null };
       const updated = (await this.annotations.findIn(tx, id, auth.user.id))!;
       const becamePrivate = updated.visibility === 'private' && row.visibility === 'group';
-      const event = becamePrivate
-        ? await this.events.append(tx, row.documentId, 'annotation.deleted', { id })
-        : await this.events.append(tx, row.documentId, 'annotation.updated', toAnnotationDto(updated, viewer)!, this.audienceOf(updated));
-      return { updated, event };
+      const events = becamePrivate
+        ? [await this.events.append(tx, row.documentId, 'annotation.deleted', { id })]
+        : await appendAnnotationEvents(this.events, tx, row, updated, viewer);
+      return { updated, events };
     });
-    if (!updated || !event) {
-      throw conflict('stale-version', `Someone saved this annotation after version ${body.version}; reload it and apply your change again.`);
+    if (!updated || !events) {
+      throw conflict(
+        'stale-version',
+        `Someone saved this annotation after version ${body.version}; reload it and apply your change again.`,
+      );
     }
-    this.bus.publish([event]);
+    this.bus.publish(events);
     return toAnnotationDto(updated, viewer)!;
   }
 
@@ -148,7 +155,8 @@ export class AnnotationsService {
     const { row, access } = await this.visible(auth, annotationId);
     if (row.deletedAt) throw notFound('That annotation');
     this.checkCanPost(auth, access);
-    if (row.locked && !canTeach(access.role)) throw new ProblemException(409, 'thread-locked', 'This thread is locked by a moderator.');
+    if (row.locked && !canTeach(access.role))
+      throw new ProblemException(409, 'thread-locked', 'This thread is locked by a moderator.');
     if (body.parentId) {
       const parent = await this.annotations.findReply(body.parentId);
       if (!parent || parent.annotationId !== annotationId) {
@@ -159,7 +167,7 @@ export class AnnotationsService {
     }
     const citations = body.citations?.length ? await this.locateCitations(row.documentId, body.citations) : [];
     const viewer = this.viewer(auth, access);
-    const { reply, event } = await this.annotations.transaction(async (tx) => {
+    const { reply, events } = await this.annotations.transaction(async (tx) => {
       const reply = await this.annotations.createReply(
         tx,
         {
@@ -170,18 +178,20 @@ export class AnnotationsService {
           html: renderMarkdown(body.text),
           move: body.move === 'source-request' ? 'source_request' : (body.move ?? 'comment'),
           citations,
+          review: this.reviewFor(access),
         },
         auth.user.id,
       );
-      const dto = toReplyDto(reply, viewer);
-      const event = await this.events.append(tx, row.documentId, 'reply.created', dto, this.audienceOf(row));
-      return { reply, event };
+      return { reply, events: await appendReplyEvents(this.events, tx, row, null, reply, viewer) };
     });
-    this.bus.publish([event]);
+    this.bus.publish(events);
     return toReplyDto(reply, viewer);
   }
 
-  private async locateCitations(documentId: string, targets: Target[]): Promise<{ target: Target; anchor: { status: 'anchored'; start: number; end: number } }[]> {
+  private async locateCitations(
+    documentId: string,
+    targets: Target[],
+  ): Promise<{ target: Target; anchor: { status: 'anchored'; start: number; end: number } }[]> {
     const revision = await this.annotations.currentRevision(documentId);
     if (!revision) throw notFound('That document');
     const anchorer = this.anchorers.get(documentId, revision.number, revision.text);
@@ -191,11 +201,17 @@ export class AnnotationsService {
     });
   }
 
-  /** Where a new selection lies in the current text; its selectors are stored as the text itself describes them. */
-  private locate(anchorer: Anchorer, target: Target, path: string): Located {
+  /**
+   * Where a new selection lies in the current text; its selectors are stored as the text itself describes them.
+   * 422 problem+json when it is not there. Shared with re-attaching (documents/revision.service.ts).
+   */
+  locate(anchorer: Anchorer, target: Target, path: string): Located {
     const position = target.selector.find((s) => s.type === 'TextPositionSelector');
     if (position && position.end > anchorer.length) {
-      throw this.unanchorable(path, `The selection ends at ${position.end}, beyond the text's ${anchorer.length} characters.`);
+      throw this.unanchorable(
+        path,
+        `The selection ends at ${position.end}, beyond the text's ${anchorer.length} characters.`,
+      );
     }
     // A new selection must quote the text exactly; fuzzy matching is for re-anchoring after revisions.
     const found = anchorer.anchor(target.selector, { approximate: false });
@@ -203,11 +219,20 @@ export class AnnotationsService {
       throw this.unanchorable(path, 'The quoted passage does not occur in the current text of this document.');
     }
     const [pos, quote] = anchorer.describe(found.start, found.end);
-    return { target: { selector: [pos, quote] }, exact: quote.exact, prefix: quote.prefix ?? '', suffix: quote.suffix ?? '', start: found.start, end: found.end };
+    return {
+      target: { selector: [pos, quote] },
+      exact: quote.exact,
+      prefix: quote.prefix ?? '',
+      suffix: quote.suffix ?? '',
+      start: found.start,
+      end: found.end,
+    };
   }
 
   private unanchorable(path: string, detail: string): ProblemException {
-    return new ProblemException(422, 'selection-not-in-text', detail, { errors: [{ path: `body.${path}`, message: detail }] });
+    return new ProblemException(422, 'selection-not-in-text', detail, {
+      errors: [{ path: `body.${path}`, message: detail }],
+    });
   }
 
   private checkCanPost(auth: AuthContext, access: GroupAccess): void {
@@ -218,7 +243,10 @@ export class AnnotationsService {
     const { postBurst, postPerMinute } = this.config.limits;
     const burstKey = `post:burst:${auth.user.id}`;
     const minuteKey = `post:minute:${auth.user.id}`;
-    const wait = Math.max(this.limiter.retryAfter(burstKey, postBurst, 10), this.limiter.retryAfter(minuteKey, postPerMinute, 60));
+    const wait = Math.max(
+      this.limiter.retryAfter(burstKey, postBurst, 10),
+      this.limiter.retryAfter(minuteKey, postPerMinute, 60),
+    );
     if (wait > 0) throw tooManyRequests(wait, `You are posting very fast; wait ${wait} seconds.`);
     this.limiter.hit(burstKey, 10);
     this.limiter.hit(minuteKey, 60);
@@ -226,6 +254,11 @@ export class AnnotationsService {
 
   private audienceOf(row: Pick<AnnotationRow, 'visibility' | 'authorId'>): { userId?: string } {
     return row.visibility === 'private' ? { userId: row.authorId } : {};
+  }
+
+  /** In a pre-moderated group, students' new annotations and replies wait for an instructor's approval. */
+  private reviewFor(access: GroupAccess): 'pending' | 'approved' {
+    return access.preModeration && !canTeach(access.role) ? 'pending' : 'approved';
   }
 
   private viewer(auth: AuthContext, access: GroupAccess): Viewer {
@@ -242,7 +275,10 @@ export class AnnotationsService {
   private async visible(auth: AuthContext, id: string): Promise<{ row: AnnotationRow; access: GroupAccess }> {
     const row = await this.annotations.find(id, auth.user.id);
     const access = row && (await this.members.byDocument(row.documentId, auth.user.id));
-    if (!row || !access || (row.visibility === 'private' && row.authorId !== auth.user.id)) throw notFound('That annotation');
+    if (!row || !access || (row.visibility === 'private' && row.authorId !== auth.user.id))
+      throw notFound('That annotation');
+    // Removed items are gone, and items awaiting approval unseen, for all but instructors (and, if pending, the author).
+    if (!itemVisible(row, this.viewer(auth, access))) throw notFound('That annotation');
     return { row, access };
   }
 }

@@ -1,5 +1,12 @@
 import { Controller, Inject, Res } from '@nestjs/common';
-import { type ChangePasswordBody, type LoginBody, type RegisterBody, routes, type SessionList, type UserDto } from '@scholia/shared';
+import {
+  type ChangePasswordBody,
+  type LoginBody,
+  type RegisterBody,
+  routes,
+  type SessionList,
+  type UserDto,
+} from '@scholia/shared';
 import type { Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Auth, Client, type ClientInfo, Endpoint, ValidBody, ValidParams } from '../common/endpoint.js';
@@ -15,12 +22,20 @@ export class AuthController {
   ) {}
 
   @Endpoint(routes.register)
-  async register(@ValidBody(routes.register) body: RegisterBody, @Client() client: ClientInfo, @Res({ passthrough: true }) res: Response): Promise<UserDto> {
+  async register(
+    @ValidBody(routes.register) body: RegisterBody,
+    @Client() client: ClientInfo,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<UserDto> {
     return this.withCookie(res, await this.auth.register(body, client));
   }
 
   @Endpoint(routes.login)
-  async login(@ValidBody(routes.login) body: LoginBody, @Client() client: ClientInfo, @Res({ passthrough: true }) res: Response): Promise<UserDto> {
+  async login(
+    @ValidBody(routes.login) body: LoginBody,
+    @Client() client: ClientInfo,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<UserDto> {
     return this.withCookie(res, await this.auth.login(body, client));
   }
 

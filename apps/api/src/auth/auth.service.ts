@@ -155,7 +155,10 @@ export class AuthService {
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, '')
         .slice(0, 24) ||
-      email.split('@')[0]?.replace(/[^a-z0-9]+/g, '').slice(0, 24) ||
+      email
+        .split('@')[0]
+        ?.replace(/[^a-z0-9]+/g, '')
+        .slice(0, 24) ||
       'reader';
     for (let n = 1; ; n++) {
       const handle = n === 1 ? base : `${base}${n}`;

@@ -2,10 +2,13 @@ import { dictionary } from '@zxcvbn-ts/language-common';
 import { PASSWORD_MAX, PASSWORD_MIN } from '@scholia/shared';
 
 // ~49,000 passwords seen most often in breaches, from zxcvbn's common list.
-const COMMON = new Set<string>(dictionary['passwords-common'] as string[]);
+const COMMON = new Set<string>(dictionary['passwords-common']);
 
 /** Why a new password is refused, or null when it is acceptable. */
-export function passwordProblem(password: string, context: { email?: string; displayName?: string } = {}): string | null {
+export function passwordProblem(
+  password: string,
+  context: { email?: string; displayName?: string } = {},
+): string | null {
   const length = [...password].length;
   if (length < PASSWORD_MIN) return `Use at least ${PASSWORD_MIN} characters.`;
   if (length > PASSWORD_MAX) return `Use at most ${PASSWORD_MAX} characters.`;

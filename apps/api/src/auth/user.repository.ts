@@ -23,7 +23,12 @@ export class UserRepository {
   }
 
   /** Null when the email is already registered. */
-  async create(data: { email: string; displayName: string; handle: string; passwordHash: string }): Promise<AuthUser | null> {
+  async create(data: {
+    email: string;
+    displayName: string;
+    handle: string;
+    passwordHash: string;
+  }): Promise<AuthUser | null> {
     try {
       return await this.prisma.user.create({ data, select: PUBLIC });
     } catch (error) {

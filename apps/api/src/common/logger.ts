@@ -28,9 +28,14 @@ export class PinoNestLogger implements LoggerService {
     this.write('fatal', message, context);
   }
 
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, context?: string, trace?: string): void {
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal',
+    message: unknown,
+    context?: string,
+    trace?: string,
+  ): void {
     if (typeof message === 'object' && message !== null) {
-      this.logger[level]({ context, ...(message as object), ...(trace ? { trace } : {}) });
+      this.logger[level]({ context, ...message, ...(trace ? { trace } : {}) });
     } else {
       this.logger[level]({ context, ...(trace ? { trace } : {}) }, String(message));
     }

@@ -40,7 +40,10 @@ export class ProblemFilter implements ExceptionFilter {
     const known = bodyError?.type ? BODY_PARSER_PROBLEMS[bodyError.type] : undefined;
     if (known && typeof bodyError.status === 'number') {
       const status = bodyError.status;
-      return { problem: { type: problemType(known.slug), title: titleFor(status), status, detail: known.detail }, headers: {} };
+      return {
+        problem: { type: problemType(known.slug), title: titleFor(status), status, detail: known.detail },
+        headers: {},
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

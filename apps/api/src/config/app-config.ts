@@ -18,7 +18,11 @@ const Env = z.object({
   SEED_DEMO: z.stringbool().default(true),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
-  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  LOGIN_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(15 * 60),
   POST_BURST: z.coerce.number().int().min(1).default(30),
   POST_PER_MINUTE: z.coerce.number().int().min(1).default(60),
 });

@@ -18,6 +18,16 @@ const toSummary = (d: DocumentSummaryRow): DocumentSummary => ({
   created: d.createdAt.toISOString(),
 });
 
+/** The canonical text and blocks of an imported or revised source; 422 problem+json when it cannot be parsed. */
+export function parseContent(format: 'text' | 'markdown', content: string): { text: string; blocks: Block[] } {
+  try {
+    return parseDocument({ format, content });
+  } catch (error) {
+    if (error instanceof DocumentParseError) throw new ProblemException(422, 'unparseable-document', error.message);
+    throw error;
+  }
+}
+
 @Injectable()
 export class DocumentsService {
   constructor(
@@ -40,13 +50,7 @@ export class DocumentsService {
 
   /** Also used by the seed and the command line, which act without a request. */
   async importInto(groupId: string, userId: string, body: ImportDocumentBody): Promise<string> {
-    let parsed: { text: string; blocks: Block[] };
-    try {
-      parsed = parseDocument({ format: body.format, content: body.content });
-    } catch (error) {
-      if (error instanceof DocumentParseError) throw new ProblemException(422, 'unparseable-document', error.message);
-      throw error;
-    }
+    const parsed = parseContent(body.format, body.content);
     return this.documents.create({
       groupId,
       title: body.title,

@@ -2,13 +2,37 @@ import { Injectable } from '@nestjs/common';
 import type { DocumentEventEnvelope, DocumentEventPayloads } from '@scholia/shared';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../database/prisma.service.js';
+import type { SealedGate } from '../debates/sealing.js';
 
 type Tx = Prisma.TransactionClient;
 
-/** Who may receive an event: everyone in the document's group, or only the named user (a private item). */
+/**
+ * Who may receive an event. `{}`: everyone in the document's group; `{ userId }`: only that user (a private item).
+ * A moderated item (hidden, removed, pending or rejected) is reported as one event per view: `{ moderators: true }`
+ * for the group's instructors, `{ userId }` for its author, and `{ except: { moderators: true, userId } }` for
+ * everyone else (see moderation/item-events.ts).
+ */
 export interface Audience {
   userId?: string;
+  /** Only the group's instructors (and `userId`, when given). */
+  moderators?: boolean;
+  /** Everyone but these. */
+  except?: { moderators?: boolean; userId?: string };
+  /**
+   * Commit-then-reveal debates the event touches while they are sealed: applied per recipient on top of the above
+   * (debates/sealing.ts). Added by the debates module as the event is written; callers need not set it.
+   */
+  sealed?: SealedGate[];
 }
+
+/** Narrows an event's audience as it is written, inside the same transaction (see `refineAudience`). */
+export type AudienceRefiner = (
+  tx: Tx,
+  documentId: string,
+  type: keyof DocumentEventPayloads,
+  payload: unknown,
+  audience: Audience,
+) => Promise<Audience>;
 
 export interface StoredEvent extends DocumentEventEnvelope {
   audience: Audience;
@@ -17,7 +41,14 @@ export interface StoredEvent extends DocumentEventEnvelope {
 /** The per-document outbox: an event is written in the same transaction as the change it reports. */
 @Injectable()
 export class EventRepository {
+  private readonly refiners: AudienceRefiner[] = [];
+
   constructor(private readonly prisma: PrismaService) {}
+
+  /** Lets another module narrow the audience of every event as it is written (the debates module: commit-then-reveal). */
+  refineAudience(refiner: AudienceRefiner): void {
+    this.refiners.push(refiner);
+  }
 
   async append<T extends keyof DocumentEventPayloads>(
     tx: Tx,
@@ -26,12 +57,17 @@ export class EventRepository {
     payload: DocumentEventPayloads[T],
     audience: Audience = {},
   ): Promise<StoredEvent> {
+    for (const refine of this.refiners) audience = await refine(tx, documentId, type, payload, audience);
     // The row lock on the document serialises writers, so sequence numbers have no gaps and commit in order.
-    const doc = await tx.document.update({ where: { id: documentId }, data: { eventSeq: { increment: 1 } }, select: { eventSeq: true } });
-    await tx.documentEvent.create({
-      data: { documentId, seq: doc.eventSeq, type, payload: payload as Prisma.InputJsonValue, audience: audience as Prisma.InputJsonValue },
+    const doc = await tx.document.update({
+      where: { id: documentId },
+      data: { eventSeq: { increment: 1 } },
+      select: { eventSeq: true },
     });
-    return { documentId, seq: doc.eventSeq, type, payload, audience } as StoredEvent;
+    await tx.documentEvent.create({
+      data: { documentId, seq: doc.eventSeq, type, payload: payload, audience: audience as Prisma.InputJsonValue },
+    });
+    return { documentId, seq: doc.eventSeq, type, payload, audience };
   }
 
   /** Events after `seq`, oldest first, and the oldest sequence number still kept. */

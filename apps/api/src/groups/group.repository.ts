@@ -46,7 +46,10 @@ export class GroupRepository {
   }
 
   /** Null when the slug is taken. */
-  async createWithOwner(data: { slug: string; name: string; description: string }, ownerId: string): Promise<GroupRow | null> {
+  async createWithOwner(
+    data: { slug: string; name: string; description: string },
+    ownerId: string,
+  ): Promise<GroupRow | null> {
     try {
       return await this.prisma.group.create({
         data: { ...data, members: { create: { userId: ownerId, role: 'owner' } } },

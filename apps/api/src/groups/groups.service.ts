@@ -51,7 +51,10 @@ export class GroupsService {
     const base = slugify(body.name);
     for (let attempt = 0; attempt < 20; attempt++) {
       const slug = attempt === 0 ? base : `${base}-${this.secrets.token(3).slice(0, 4)}`;
-      const group = await this.groups.createWithOwner({ slug, name: body.name, description: body.description ?? '' }, auth.user.id);
+      const group = await this.groups.createWithOwner(
+        { slug, name: body.name, description: body.description ?? '' },
+        auth.user.id,
+      );
       if (group) return toGroupDto(group, 'owner');
     }
     throw new ProblemException(409, 'slug-taken', 'Could not find a free address for this group; try another name.');
@@ -67,8 +70,11 @@ export class GroupsService {
   async createInvite(auth: AuthContext, slug: string, body: CreateInviteBody): Promise<InviteDto> {
     const access = await this.access(slug, auth);
     if (!canTeach(access.role)) throw forbidden('Only instructors can invite members.');
-    if (body.role === 'instructor' && access.role !== 'owner') throw forbidden('Only the owner can invite instructors.');
-    const expiresAt = body.expiresInHours ? new Date(this.clock.now().getTime() + body.expiresInHours * 3_600_000) : null;
+    if (body.role === 'instructor' && access.role !== 'owner')
+      throw forbidden('Only the owner can invite instructors.');
+    const expiresAt = body.expiresInHours
+      ? new Date(this.clock.now().getTime() + body.expiresInHours * 3_600_000)
+      : null;
     const invite = await this.groups.createInvite({
       groupId: access.groupId,
       code: this.secrets.token(10),
@@ -92,7 +98,11 @@ export class GroupsService {
     const invite = await this.groups.findInvite(code);
     const now = this.clock.now();
     if (!invite || invite.revokedAt || (invite.expiresAt && invite.expiresAt <= now)) {
-      throw new ProblemException(404, 'invite-invalid', 'That invite code is not valid: it may have expired or been revoked.');
+      throw new ProblemException(
+        404,
+        'invite-invalid',
+        'That invite code is not valid: it may have expired or been revoked.',
+      );
     }
     const role = await this.groups.join(invite.id, invite.groupId, auth.user.id, invite.role);
     return { slug: invite.group.slug, role };

@@ -12,7 +12,10 @@ interface Operation {
 
 /** Human docs without a CDN: one accessible page rendered from the OpenAPI document. */
 export function renderDocsPage(doc: object): string {
-  const { info, paths } = doc as { info: { title: string; description: string }; paths: Record<string, Record<string, Operation>> };
+  const { info, paths } = doc as {
+    info: { title: string; description: string };
+    paths: Record<string, Record<string, Operation>>;
+  };
   const sections = Object.entries(paths)
     .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })))
     .map(({ path, method, op }) => {

@@ -5,9 +5,12 @@ import { z } from 'zod';
 type JsonSchema = Record<string, unknown>;
 
 const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema =>
-  z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
 
-const problemResponse = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+const problemResponse = {
+  description: 'Problem',
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+};
 
 /** The OpenAPI 3.1 document, generated from the shared route contracts the server validates with. */
 @Injectable()
@@ -38,17 +41,19 @@ export class OpenApiService {
       },
       paths,
       components: {
-        schemas: { Problem: toSchema(z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional() }), 'output') },
+        schemas: {
+          Problem: toSchema(
+            z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional() }),
+            'output',
+          ),
+        },
         securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'scholia_session' } },
       },
     };
   }
 
   private operation(name: string, route: RouteContract): object {
-    const parameters = [
-      ...this.parameters(route.params, 'path'),
-      ...this.parameters(route.query, 'query'),
-    ];
+    const parameters = [...this.parameters(route.params, 'path'), ...this.parameters(route.query, 'query')];
     return {
       operationId: name,
       summary: route.summary,
@@ -56,7 +61,9 @@ export class OpenApiService {
       ...(route.access === 'public' ? { security: [] } : { security: [{ session: [] }] }),
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } }
+        ? {
+            requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } },
+          }
         : {}),
       responses: {
         [route.status]: route.response

@@ -1,10 +1,13 @@
 import type { DocumentEventEnvelope } from '@scholia/shared';
 import type { StoredEvent } from '../events/event.repository.js';
+import { sealedView } from '../debates/sealing.js';
 
 /** What a connected reader needs for per-recipient delivery. */
 export interface Subscriber {
   id: string;
   userId: string;
+  /** An instructor of the document's group: receives the moderators' view of hidden and pending items. */
+  moderator: boolean;
   emit(event: DocumentEventEnvelope): void;
 }
 
@@ -16,9 +19,13 @@ interface Subscription {
   buffer: StoredEvent[] | null;
 }
 
-/** Whether `userId` may receive `event` at all. */
-export const mayReceive = (event: StoredEvent, userId: string): boolean =>
-  event.audience.userId === undefined || event.audience.userId === userId;
+/** Whether `who` may receive `event` at all. */
+export function mayReceive(event: StoredEvent, who: Pick<Subscriber, 'userId' | 'moderator'>): boolean {
+  const { userId, moderators, except } = event.audience;
+  if (except) return !((except.moderators === true && who.moderator) || except.userId === who.userId);
+  if (moderators) return who.moderator || userId === who.userId;
+  return userId === undefined || userId === who.userId;
+}
 
 interface Stream {
   /** The last sequence number fanned out on this instance. */
@@ -39,7 +46,11 @@ export class DocumentHub {
   private readonly docs = new Map<string, Map<string, Subscription>>();
   private readonly streams = new Map<string, Stream>();
 
-  constructor(private readonly loadSince: (documentId: string, seq: number) => Promise<StoredEvent[]>) {}
+  constructor(
+    private readonly loadSince: (documentId: string, seq: number) => Promise<StoredEvent[]>,
+    /** The time, for commit-then-reveal gates that open at a reveal time. */
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /**
    * Starts a catch-up from `seq`: live events are held until `finishCatchUp`. `currentSeq` is the document's sequence
@@ -48,7 +59,8 @@ export class DocumentHub {
   beginCatchUp(documentId: string, subscriber: Subscriber, seq: number, currentSeq: number): void {
     let subs = this.docs.get(documentId);
     if (!subs) this.docs.set(documentId, (subs = new Map()));
-    if (!this.streams.has(documentId)) this.streams.set(documentId, { seq: currentSeq, ahead: new Map(), gapTimer: null });
+    if (!this.streams.has(documentId))
+      this.streams.set(documentId, { seq: currentSeq, ahead: new Map(), gapTimer: null });
     subs.set(subscriber.id, { subscriber, seq, buffer: [] });
   }
 
@@ -129,8 +141,9 @@ export class DocumentHub {
   private deliver(sub: Subscription, event: StoredEvent): void {
     if (event.seq <= sub.seq) return;
     sub.seq = event.seq;
-    if (!mayReceive(event, sub.subscriber.userId)) return;
-    const { audience: _, ...envelope } = event;
-    sub.subscriber.emit(envelope);
+    if (!mayReceive(event, sub.subscriber)) return;
+    // Commit-then-reveal: withheld, or with sealed replies cut out, for a student who has not posted yet.
+    const envelope = sealedView(event, sub.subscriber.userId, this.now());
+    if (envelope) sub.subscriber.emit(envelope);
   }
 }

@@ -19,14 +19,25 @@ import { SessionEvents } from '../auth/session-events.js';
 import { Clock } from '../common/clock.js';
 import { EventBus } from '../events/event-bus.js';
 import { EventRepository, type StoredEvent } from '../events/event.repository.js';
+import { canTeach } from '../groups/groups.service.js';
 import { MembershipRepository } from '../groups/membership.repository.js';
 import { RealtimeHub } from './realtime-hub.js';
 
 interface SocketData {
   auth: AuthContext;
 }
-export type ScholiaServer = Server<ClientToServerEvents, ServerToClientEvents, { 'scholia:event': (e: StoredEvent) => void }, SocketData>;
-export type ScholiaSocket = Socket<ClientToServerEvents, ServerToClientEvents, { 'scholia:event': (e: StoredEvent) => void }, SocketData>;
+export type ScholiaServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  { 'scholia:event': (e: StoredEvent) => void },
+  SocketData
+>;
+export type ScholiaSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  { 'scholia:event': (e: StoredEvent) => void },
+  SocketData
+>;
 
 /** How far back a reconnecting client is replayed; an older gap gets a reload instruction. */
 export const REPLAY_LIMIT = 1000;
@@ -99,25 +110,44 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
   }
 
   @SubscribeMessage('doc:join')
-  async join(@ConnectedSocket() socket: ScholiaSocket, @MessageBody() body: unknown): Promise<{ ok: true; seq: number } | { ok: false; error: string }> {
+  async join(
+    @ConnectedSocket() socket: ScholiaSocket,
+    @MessageBody() body: unknown,
+  ): Promise<{ ok: true; seq: number } | { ok: false; error: string }> {
     const parsed = JoinPayload.safeParse(body);
     if (!parsed.success) return { ok: false, error: 'bad-request' };
     const { documentId, lastSeq } = parsed.data;
     const access = await this.members.byDocument(documentId, socket.data.auth.user.id);
     if (!access) return { ok: false, error: 'not-found' };
     const current = await this.events.currentSeq(documentId);
+    // The socket may have gone while we waited; registering it now would leave it in the hub and the room for good.
+    if (socket.disconnected) return { ok: false, error: 'disconnected' };
     let from = lastSeq ?? current;
     if (from > current || current - from > REPLAY_LIMIT) {
       socket.emit('doc:reload', { documentId, seq: current });
       from = current;
     }
-    this.hub.beginCatchUp(documentId, { id: socket.id, userId: socket.data.auth.user.id, emit: (e) => socket.emit('doc:event', e) }, from, current);
+    // Instructors get the moderators' view of hidden and pending items (see Audience in events/event.repository.ts).
+    const moderator = canTeach(access.role);
+    this.hub.beginCatchUp(
+      documentId,
+      { id: socket.id, userId: socket.data.auth.user.id, moderator, emit: (e) => socket.emit('doc:event', e) },
+      from,
+      current,
+    );
     try {
-      const replay = from < current ? await this.events.since(documentId, from, REPLAY_LIMIT) : [];
+      // Read the outbox even when `from` is `current`: an event that committed and was fanned out while currentSeq
+      // was in flight reached neither the hub's subscription (not registered yet) nor `current`. Room above the limit
+      // for events that committed since `current` was read.
+      const replay = await this.events.since(documentId, from, 2 * REPLAY_LIMIT);
       this.hub.finishCatchUp(documentId, socket.id, replay);
     } catch (error) {
       this.hub.remove(documentId, socket.id);
       throw error;
+    }
+    if (socket.disconnected) {
+      this.hub.remove(documentId, socket.id);
+      return { ok: false, error: 'disconnected' };
     }
     await socket.join(docRoom(documentId));
     void this.broadcastPresence(documentId);
@@ -138,14 +168,17 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
     const parsed = TypingPayload.safeParse(body);
     if (!parsed.success || !socket.rooms.has(docRoom(parsed.data.documentId))) return;
     const { user } = socket.data.auth;
-    socket.to(docRoom(parsed.data.documentId)).emit('doc:typing', { ...parsed.data, userId: user.id, displayName: user.displayName });
+    socket
+      .to(docRoom(parsed.data.documentId))
+      .emit('doc:typing', { ...parsed.data, userId: user.id, displayName: user.displayName });
   }
 
   private async broadcastPresence(documentId: string): Promise<void> {
     try {
       const sockets = await this.server.in(docRoom(documentId)).fetchSockets();
       const readers = new Map<string, PresenceEntry>();
-      for (const s of sockets) readers.set(s.data.auth.user.id, { userId: s.data.auth.user.id, displayName: s.data.auth.user.displayName });
+      for (const s of sockets)
+        readers.set(s.data.auth.user.id, { userId: s.data.auth.user.id, displayName: s.data.auth.user.displayName });
       this.server.to(docRoom(documentId)).emit('doc:presence', { documentId, readers: [...readers.values()] });
     } catch (error) {
       this.logger.warn({ err: error }, 'presence broadcast failed');

@@ -23,7 +23,9 @@ export class SeedRepository {
   }): Promise<{ groupId: string; ownerId: string } | null> {
     try {
       return await this.prisma.$transaction(async (tx) => {
-        const group = await tx.group.create({ data: { slug: data.slug, name: data.name, description: data.description } });
+        const group = await tx.group.create({
+          data: { slug: data.slug, name: data.name, description: data.description },
+        });
         let ownerId = '';
         for (const m of data.members) {
           const { role, ...user } = m;
@@ -31,7 +33,9 @@ export class SeedRepository {
           await tx.membership.create({ data: { groupId: group.id, userId: row.id, role } });
           if (role === 'owner') ownerId = row.id;
         }
-        await tx.invite.create({ data: { groupId: group.id, code: data.inviteCode, role: 'student', createdById: ownerId } });
+        await tx.invite.create({
+          data: { groupId: group.id, code: data.inviteCode, role: 'student', createdById: ownerId },
+        });
         return { groupId: group.id, ownerId };
       });
     } catch (error) {

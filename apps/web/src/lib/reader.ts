@@ -1,5 +1,5 @@
+import { createCodePointIndex, segmentBlocks, type CodePointIndex, type HighlightRange } from '@scholia/anchoring';
 import type { Block, DocumentDto } from '@scholia/shared';
-import { CodePointIndex } from './text';
 
 /**
  * The reader's view model: the document's blocks turned into elements and runs of text. Every offset is a code point
@@ -93,7 +93,7 @@ function runsOf(block: Block, index: CodePointIndex): Run[] {
 }
 
 export function buildReader(doc: Pick<DocumentDto, 'text' | 'blocks'>): ReaderModel {
-  const index = new CodePointIndex(doc.text);
+  const index = createCodePointIndex(doc.text);
   const headings = headingTags(doc.blocks);
   const usedIds = new Set<string>();
   const blocks: RenderBlock[] = [];
@@ -121,4 +121,84 @@ export function buildReader(doc: Pick<DocumentDto, 'text' | 'blocks'>): ReaderMo
     blocks.push({ kind: block.kind, tag: block.kind === 'blockquote' ? 'blockquote' : 'p', start: block.start, end: block.end, text, runs });
   }
   return { index, blocks, toc };
+}
+
+/** A stretch of a run with one set of highlights over it; `bracket` marks a footnote marker's bracket (not drawn). */
+export interface Piece {
+  start: number;
+  end: number;
+  text: string;
+  bracket: boolean;
+  /** Ids of the highlights covering this piece (empty: plain text). */
+  ids: string[];
+}
+
+/** A run split at highlight boundaries (and, for footnote markers, at the brackets). */
+export interface RunView {
+  start: number;
+  end: number;
+  footnote?: string;
+  pieces: Piece[];
+}
+
+export interface BlockView extends RenderBlock {
+  views: RunView[];
+}
+
+interface Atom {
+  start: number;
+  end: number;
+  bracket: boolean;
+}
+
+/** A footnote marker `[12]` as its drawn inside and its (invisible) brackets; any other run is one atom. */
+function atomsOf(run: Run, index: CodePointIndex): Atom[] {
+  if (run.footnote === undefined || run.end - run.start < 2) return [{ start: run.start, end: run.end, bracket: false }];
+  const first = index.slice(run.start, run.start + 1);
+  const last = index.slice(run.end - 1, run.end);
+  if (!/^[[(]$/.test(first) || !/^[\])]$/.test(last)) return [{ start: run.start, end: run.end, bracket: false }];
+  const atoms: Atom[] = [{ start: run.start, end: run.start + 1, bracket: true }];
+  if (run.end - run.start > 2) atoms.push({ start: run.start + 1, end: run.end - 1, bracket: false });
+  atoms.push({ start: run.end - 1, end: run.end, bracket: true });
+  return atoms;
+}
+
+interface Segment {
+  start: number;
+  end: number;
+  ids: string[];
+}
+
+function split(atom: Atom, segments: readonly Segment[], index: CodePointIndex, out: Piece[]): void {
+  let at = atom.start;
+  for (const s of segments) {
+    if (s.end <= at) continue;
+    if (s.start >= atom.end) break;
+    if (s.start > at) {
+      out.push({ start: at, end: s.start, text: index.slice(at, s.start), bracket: atom.bracket, ids: [] });
+      at = s.start;
+    }
+    const end = Math.min(s.end, atom.end);
+    out.push({ start: at, end, text: index.slice(at, end), bracket: atom.bracket, ids: s.ids });
+    at = end;
+  }
+  if (at < atom.end) out.push({ start: at, end: atom.end, text: index.slice(at, atom.end), bracket: atom.bracket, ids: [] });
+}
+
+/**
+ * The blocks with their runs split where highlights begin and end. `ranges` are code point ranges (they may overlap);
+ * each piece lists the ids covering it, so overlaps become one piece with several ids. The pieces of a block, in
+ * order, spell exactly the block's canonical text.
+ */
+export function highlightBlocks(model: Pick<ReaderModel, 'blocks' | 'index'>, ranges: readonly HighlightRange[]): BlockView[] {
+  const perBlock = segmentBlocks(model.blocks, ranges, { relative: false });
+  return model.blocks.map((block, k) => {
+    const segments = perBlock[k] ?? [];
+    const views = block.runs.map((run): RunView => {
+      const pieces: Piece[] = [];
+      for (const atom of atomsOf(run, model.index)) split(atom, segments, model.index, pieces);
+      return run.footnote === undefined ? { start: run.start, end: run.end, pieces } : { start: run.start, end: run.end, footnote: run.footnote, pieces };
+    });
+    return { ...block, views };
+  });
 }

@@ -31,7 +31,11 @@ export const AnchorStatus = z.enum(['anchored', 'moved', 'orphaned']);
 export const ReplyMove = z.enum(['comment', 'support', 'rebut', 'qualify', 'question', 'source-request']);
 export type ReplyMove = z.infer<typeof ReplyMove>;
 export const StanceSide = z.enum(['for', 'against']);
-export const StanceInput = z.strictObject({ positionId: Uuid, side: StanceSide });
+export const StanceInput = z.strictObject({ positionId: Uuid, side: StanceSide }).meta({ id: 'StanceInput' });
+export type StanceInput = z.infer<typeof StanceInput>;
+/** The stance an annotation or reply takes in a debate (null when it takes none). */
+export const StanceRef = z.object({ debateId: Uuid, positionId: Uuid, side: StanceSide }).meta({ id: 'StanceRef' });
+export type StanceRef = z.infer<typeof StanceRef>;
 
 const Tag = z.string().trim().min(1).max(40);
 const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/);
@@ -44,6 +48,8 @@ export const CreateAnnotationBody = z
     tags: z.array(Tag).max(20).optional(),
     visibility: Visibility.optional(),
     color: Color.optional(),
+    /** Take a stance in a debate on this document, with this passage as evidence. */
+    stance: StanceInput.optional(),
   })
   .meta({ id: 'CreateAnnotationBody' });
 export type CreateAnnotationBody = z.infer<typeof CreateAnnotationBody>;
@@ -65,6 +71,8 @@ export const CreateReplyBody = z
     move: ReplyMove.optional(),
     parentId: Uuid.optional(),
     citations: z.array(Target).max(10).optional(),
+    /** Take a stance in a debate on this document, with the cited passages (else the thread's) as evidence. */
+    stance: StanceInput.optional(),
   })
   .meta({ id: 'CreateReplyBody' });
 export type CreateReplyBody = z.infer<typeof CreateReplyBody>;
@@ -95,6 +103,7 @@ export const ReplyDto = z
     moderation: Moderation,
     votes: z.number().int(),
     voted: z.boolean(),
+    stance: StanceRef.nullable(),
     created: IsoDate,
     updated: IsoDate,
   })
@@ -120,6 +129,7 @@ export const AnnotationDto = z
     moderation: Moderation,
     votes: z.number().int(),
     voted: z.boolean(),
+    stance: StanceRef.nullable(),
     created: IsoDate,
     updated: IsoDate,
     replies: z.array(ReplyDto),
@@ -135,6 +145,8 @@ export const AnnotationQuery = z
     status: AnchorStatus.optional(),
     q: z.string().trim().max(200).optional(),
     mine: z.enum(['true', 'false']).optional(),
+    /** Default: document order. `persuasive`: most votes; `newest`; `contested`: most rebut/qualify replies and stances on both sides. */
+    sort: z.enum(['document', 'persuasive', 'newest', 'contested']).optional(),
   })
   .meta({ id: 'AnnotationQuery' });
 export type AnnotationQuery = z.infer<typeof AnnotationQuery>;

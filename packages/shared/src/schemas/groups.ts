@@ -30,7 +30,15 @@ export const GroupList = z.object({ items: z.array(GroupDto) }).meta({ id: 'Grou
 export type GroupList = z.infer<typeof GroupList>;
 
 export const CreateInviteBody = z
-  .strictObject({ role: Role.exclude(['owner']), expiresInHours: z.number().int().min(1).max(24 * 90).optional() })
+  .strictObject({
+    role: Role.exclude(['owner']),
+    expiresInHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .optional(),
+  })
   .meta({ id: 'CreateInviteBody' });
 export type CreateInviteBody = z.infer<typeof CreateInviteBody>;
 

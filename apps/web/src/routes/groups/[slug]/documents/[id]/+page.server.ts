@@ -1,5 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
-import type { DocumentDto, GroupDto } from '@scholia/shared';
+import type { AnnotationList, DocumentDto, GroupDto } from '@scholia/shared';
 import { api } from '$lib/api';
 import { loadFailure, requireUser } from '$lib/server/load';
 import type { PageServerLoad } from './$types';
@@ -7,15 +7,27 @@ import type { PageServerLoad } from './$types';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const load: PageServerLoad = async ({ locals, fetch, params, url }) => {
-  requireUser(locals, url);
+  const user = requireUser(locals, url);
   if (!UUID.test(params.id)) error(404, { message: 'Not found' });
-  const [doc, group] = await Promise.allSettled([
+  const annotationsPath = `/api/documents/${params.id}/annotations`;
+  const q = url.searchParams.get('q')?.trim().slice(0, 200) ?? '';
+  const [doc, group, annotations, matches] = await Promise.allSettled([
     api<DocumentDto>(fetch, 'GET', `/api/documents/${params.id}`),
     api<GroupDto>(fetch, 'GET', `/api/groups/${encodeURIComponent(params.slug)}`),
+    api<AnnotationList>(fetch, 'GET', annotationsPath),
+    q ? api<AnnotationList>(fetch, 'GET', `${annotationsPath}?q=${encodeURIComponent(q)}`) : Promise.resolve(null),
   ]);
   if (doc.status === 'rejected') loadFailure(doc.reason, url);
   // The document lives in another group of mine: send the reader to its real address.
   if (doc.value.groupSlug !== params.slug) redirect(307, `/groups/${doc.value.groupSlug}/documents/${doc.value.id}${url.search}`);
   if (group.status === 'rejected') loadFailure(group.reason, url);
-  return { document: doc.value, group: group.value };
+  if (annotations.status === 'rejected') loadFailure(annotations.reason, url);
+  return {
+    user,
+    document: doc.value,
+    group: group.value,
+    // Highlights and cards are part of the first paint; the page keeps them current over the socket.
+    annotations: annotations.value,
+    matches: matches.status === 'fulfilled' && matches.value ? matches.value.items.map((a) => a.id) : null,
+  };
 };

@@ -1,5 +1,0 @@
-import { renderMarkdown, extractMentions } from '../src/index.js';
-const cases = ['**bold** _em_ ~~del~~ `code`', '[Scholia](https://example.org "The site")', '<mailto:a@b.org> and a@b.org', '[note](#annotation-1) [g](/groups/x)', 'see https://example.org/x?y=1&z=2.', '# Big\n## Mid\n### Small', '![alt text](https://x/y.png)', 'a\nb', '- a\n- b\n\n3. c\n4. d', '> q', '```js\nx < 1\n```', '| a | b |\n|:-:|--:|\n| 1 | 2 |', '<b>x</b> <i>y</i> <s>z</s> <strong class="k" style="color:red">w</strong>', 'a < b & c > d "q" \'s\'', '- [x] done', '---', '<a href="https://x.org" target="_blank" rel="opener">t</a>', 'Hi @alice', ''];
-for (const c of cases) console.log(JSON.stringify(c).padEnd(50), JSON.stringify(renderMarkdown(c)));
-const m = ['@alice and @bob.smith, @carol-x. email a@b.com @alice', '`@code` ```\n@block\n``` \\@escaped @ok', 'https://mastodon.social/@user and www.x.org/@u and (@paren) “@quoted” @ünïcödé @a_b', '@trailing- @x.y. @@double @_under', 'line  \n@afterbr'];
-for (const c of m) console.log(JSON.stringify(c), JSON.stringify(extractMentions(c)));
