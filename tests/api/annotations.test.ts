@@ -213,5 +213,5 @@ describe('annotations', () => {
         expect(tag, payload).not.toMatch(/(href|src|action)\s*=\s*["']?\s*(javascript|vbscript|data):/i);
       }
     }
-  });
+  }, 120_000);
 });

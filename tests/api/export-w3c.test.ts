@@ -18,8 +18,17 @@ const exportUrl = (documentId: string, query = 'format=jsonld') => `/api/documen
 const annotationIri = (id: string) => `${TEST_ORIGIN}/api/annotations/${id}`;
 const replyIri = (id: string) => `${TEST_ORIGIN}/api/replies/${id}`;
 
-async function annotate(m: Member, quote: string, extra: Json = {}, documentId = s.documentId, text = s.text): Promise<string> {
-  const res = await m.agent.post(`/api/documents/${documentId}/annotations`).send({ target: selectorsFor(text, quote), ...extra }).expect(201);
+async function annotate(
+  m: Member,
+  quote: string,
+  extra: Json = {},
+  documentId = s.documentId,
+  text = s.text,
+): Promise<string> {
+  const res = await m.agent
+    .post(`/api/documents/${documentId}/annotations`)
+    .send({ target: selectorsFor(text, quote), ...extra })
+    .expect(201);
   return (res.body as { id: string }).id;
 }
 
@@ -30,7 +39,7 @@ async function reply(m: Member, annotationId: string, body: Json): Promise<strin
 
 async function exportFor(m: Member, documentId = s.documentId, query = 'format=jsonld'): Promise<Json> {
   const res = await m.agent.get(exportUrl(documentId, query)).expect(200);
-  expect(res.headers['content-type']).toBe('application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"; charset=utf-8');
+  expect(res.headers['content-type']).toBe('application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"');
   return JSON.parse(res.text) as Json;
 }
 
@@ -39,7 +48,9 @@ const find = (doc: Json, iri: string): Json | undefined => itemsOf(doc).find((i)
 
 function expectW3cValid(doc: Json): void {
   const failures = w3cExportFailures(doc);
-  expect(failures.map((f) => `${f.where}: ${f.failure.assertion}: ${f.failure.message} ${f.failure.errors.join('; ')}`)).toEqual([]);
+  expect(
+    failures.map((f) => `${f.where}: ${f.failure.assertion}: ${f.failure.message} ${f.failure.errors.join('; ')}`),
+  ).toEqual([]);
 }
 
 /** RFC 4180 parsing, strict about quotes, for reading the CSV back. */
@@ -52,14 +63,35 @@ function parseCsv(text: string): string[][] {
   while (i < text.length) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), (i += 2);
-      else if (ch === '"') (quoted = false), (i += 1);
-      else (cell += ch), (i += 1);
-    } else if (ch === '"' && cell === '') (quoted = true), (i += 1);
-    else if (ch === ',') row.push(cell), (cell = ''), (i += 1);
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), (i += 2);
-    else if (ch === '"' || ch === '\n' || ch === '\r') throw new Error(`Bad CSV at ${i}: ${JSON.stringify(text.slice(i - 20, i + 20))}`);
-    else (cell += ch), (i += 1);
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 2;
+      } else if (ch === '"') {
+        quoted = false;
+        i += 1;
+      } else {
+        cell += ch;
+        i += 1;
+      }
+    } else if (ch === '"' && cell === '') {
+      quoted = true;
+      i += 1;
+    } else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+      i += 1;
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i += 2;
+    } else if (ch === '"' || ch === '\n' || ch === '\r') {
+      throw new Error(`Bad CSV at ${i}: ${JSON.stringify(text.slice(i - 20, i + 20))}`);
+    } else {
+      cell += ch;
+      i += 1;
+    }
   }
   if (cell !== '' || row.length) throw new Error('CSV does not end with CRLF');
   return rows;
@@ -68,17 +100,27 @@ function parseCsv(text: string): string[][] {
 beforeAll(async () => {
   t = await createTestApp({ POST_BURST: '1000', POST_PER_MINUTE: '1000' });
   s = await seminar(t);
-  ids.note = await annotate(s.alice, 'the power of the working class', { text: 'Is this **the** key claim?', tags: ['class', 'power'] });
+  ids.note = await annotate(s.alice, 'the power of the working class', {
+    text: 'Is this **the** key claim?',
+    tags: ['class', 'power'],
+  });
   ids.highlight = await annotate(s.alice, 'permanent revolution');
   ids.private = await annotate(s.alice, 'petty bourgeoisie', { text: 'My private doubt', visibility: 'private' });
   ids.hidden = await annotate(s.bob, 'Trotskyist', { text: 'Rude words about Trotskyists', tags: ['rude'] });
   ids.pending = await annotate(s.bob, 'Bolivia', { text: 'Awaiting approval' });
-  ids.formula = await annotate(s.bob, 'revolution', { text: '=HYPERLINK("http://evil.example","click"), then "quotes",\nand a new line', tags: ['+tag', '@me'] });
+  ids.formula = await annotate(s.bob, 'revolution', {
+    text: '=HYPERLINK("http://evil.example","click"), then "quotes",\nand a new line',
+    tags: ['+tag', '@me'],
+  });
   ids.deletedWithReplies = await annotate(s.alice, 'the working class', { text: 'I will delete this' });
   ids.deletedAlone = await annotate(s.alice, 'working class', { text: 'Gone without a trace' });
 
   ids.bobReply = await reply(s.bob, ids.note, { text: 'I disagree: the *party* failed.', move: 'rebut' });
-  ids.aliceReply = await reply(s.alice, ids.note, { text: 'Why do you say so?', move: 'question', parentId: ids.bobReply });
+  ids.aliceReply = await reply(s.alice, ids.note, {
+    text: 'Why do you say so?',
+    move: 'question',
+    parentId: ids.bobReply,
+  });
   ids.ownerReply = await reply(s.owner, ids.note, {
     text: 'See also this passage.',
     citations: [selectorsFor(s.text, 'petty bourgeoisie')],
@@ -93,7 +135,10 @@ beforeAll(async () => {
   await sql(`UPDATE annotations SET review = 'pending' WHERE id = $1`, [ids.pending]);
 
   const content = 'Emoji 🎉🎉 first.\n\nThen the naïve café ✊🏽 passage here, and עברית text.';
-  const doc = await s.owner.agent.post(`/api/groups/${s.slug}/documents`).send({ title: 'Unicode', format: 'text', content }).expect(201);
+  const doc = await s.owner.agent
+    .post(`/api/groups/${s.slug}/documents`)
+    .send({ title: 'Unicode', format: 'text', content })
+    .expect(201);
   unicodeDoc = doc.body as { id: string; text: string };
   ids.unicode = await annotate(s.alice, 'café ✊🏽 passage', { text: 'Ünïcödé ✊🏽' }, unicodeDoc.id, unicodeDoc.text);
   ids.rtl = await annotate(s.bob, 'עברית', {}, unicodeDoc.id, unicodeDoc.text);
@@ -116,7 +161,8 @@ describe('the W3C validator itself', () => {
     // anno11-13 use targets the final model dropped (see the suite's README).
     const annotations = readdirSync(dir).filter((f) => /^anno\d/.test(f) && !/^anno1[123]\.json$/.test(f));
     expect(annotations.length).toBeGreaterThan(30);
-    for (const f of annotations) expect(w3cFailures('annotation', JSON.parse(readFileSync(path.join(dir, f), 'utf8'))), f).toEqual([]);
+    for (const f of annotations)
+      expect(w3cFailures('annotation', JSON.parse(readFileSync(path.join(dir, f), 'utf8'))), f).toEqual([]);
     const collection = JSON.parse(readFileSync(w3cSample('correct', 'collection1.json'), 'utf8'));
     expect(w3cFailures('collection', collection)).toEqual([]);
     expect(w3cFailures('page', collection)).toEqual([]);
@@ -136,15 +182,36 @@ describe('the W3C validator itself', () => {
       expect(w3cFailures('annotation', doc).length, f).toBeGreaterThan(0);
     }
     expect(checked).toBeGreaterThan(10);
-    const good = { '@context': 'http://www.w3.org/ns/anno.jsonld', id: 'http://example.org/a1', type: 'Annotation', target: 'http://example.org/t' };
+    const good = {
+      '@context': 'http://www.w3.org/ns/anno.jsonld',
+      id: 'http://example.org/a1',
+      type: 'Annotation',
+      target: 'http://example.org/t',
+    };
     expect(w3cFailures('annotation', good)).toEqual([]);
-    expect(w3cFailures('annotation', { ...good, created: 'yesterday' }).map((f) => f.assertion)).toContain('annotations/3.3.1-annotationCreatedValidated.json');
-    expect(w3cFailures('annotation', { ...good, body: 'x', bodyValue: 'y' }).map((f) => f.assertion)).toContain('annotations/3.2.5-notBodyBodyValue.json');
+    expect(w3cFailures('annotation', { ...good, created: 'yesterday' }).map((f) => f.assertion)).toContain(
+      'annotations/3.3.1-annotationCreatedValidated.json',
+    );
+    expect(w3cFailures('annotation', { ...good, body: 'x', bodyValue: 'y' }).map((f) => f.assertion)).toContain(
+      'annotations/3.2.5-notBodyBodyValue.json',
+    );
     const { target: _t, ...noTarget } = good;
     expect(w3cFailures('annotation', noTarget).length).toBeGreaterThan(0);
-    const collection = { '@context': 'http://www.w3.org/ns/anno.jsonld', id: 'http://example.org/c', type: 'AnnotationCollection', total: 3 };
-    expect(w3cFailures('collection', collection).map((f) => f.assertion)).toContain('collections/5.1-collectionFirstValidated.json');
-    expect(w3cExportFailures({ ...collection, first: { id: 'http://example.org/p1', type: 'AnnotationPage', items: [{ ...good, id: 'not an iri' }] } }).length).toBeGreaterThan(0);
+    const collection = {
+      '@context': 'http://www.w3.org/ns/anno.jsonld',
+      id: 'http://example.org/c',
+      type: 'AnnotationCollection',
+      total: 3,
+    };
+    expect(w3cFailures('collection', collection).map((f) => f.assertion)).toContain(
+      'collections/5.1-collectionFirstValidated.json',
+    );
+    expect(
+      w3cExportFailures({
+        ...collection,
+        first: { id: 'http://example.org/p1', type: 'AnnotationPage', items: [{ ...good, id: 'not an iri' }] },
+      }).length,
+    ).toBeGreaterThan(0);
   });
 });
 
@@ -165,7 +232,9 @@ describe('GET /api/documents/:id/export?format=jsonld', () => {
 
   it('defaults to JSON-LD without a format', async () => {
     const res = await s.alice.agent.get(`/api/documents/${s.documentId}/export`).expect(200);
-    expect(res.headers['content-type']).toMatch(/^application\/ld\+json; profile="http:\/\/www\.w3\.org\/ns\/anno\.jsonld"/);
+    expect(res.headers['content-type']).toMatch(
+      /^application\/ld\+json; profile="http:\/\/www\.w3\.org\/ns\/anno\.jsonld"/,
+    );
     expect(JSON.parse(res.text).type).toBe('AnnotationCollection');
   });
 
@@ -175,13 +244,21 @@ describe('GET /api/documents/:id/export?format=jsonld', () => {
     expect(a).toMatchObject({
       type: 'Annotation',
       motivation: 'commenting',
-      creator: { id: `${TEST_ORIGIN}/users/${s.alice.id}`, type: 'Person', name: s.alice.displayName, nickname: s.alice.handle },
+      creator: {
+        id: `${TEST_ORIGIN}/users/${s.alice.id}`,
+        type: 'Person',
+        name: s.alice.displayName,
+        nickname: s.alice.handle,
+      },
       body: [
         { type: 'TextualBody', value: 'Is this **the** key claim?', format: 'text/markdown', purpose: 'commenting' },
         { type: 'TextualBody', value: 'class', purpose: 'tagging' },
         { type: 'TextualBody', value: 'power', purpose: 'tagging' },
       ],
-      target: { source: `${TEST_ORIGIN}/groups/${s.slug}/documents/${s.documentId}`, selector: selectorsFor(s.text, 'the power of the working class').selector },
+      target: {
+        source: `${TEST_ORIGIN}/groups/${s.slug}/documents/${s.documentId}`,
+        selector: selectorsFor(s.text, 'the power of the working class').selector,
+      },
     });
     expect(new Date(a.created as string).toISOString()).toBe(a.created);
     expect(typeof a.modified).toBe('string');
@@ -206,7 +283,11 @@ describe('GET /api/documents/:id/export?format=jsonld', () => {
     const cited = find(doc, replyIri(ids.ownerReply!))!;
     expect(cited.target).toEqual([
       annotationIri(ids.note!),
-      { type: 'SpecificResource', source: `${TEST_ORIGIN}/groups/${s.slug}/documents/${s.documentId}`, selector: selectorsFor(s.text, 'petty bourgeoisie').selector },
+      {
+        type: 'SpecificResource',
+        source: `${TEST_ORIGIN}/groups/${s.slug}/documents/${s.documentId}`,
+        selector: selectorsFor(s.text, 'petty bourgeoisie').selector,
+      },
     ]);
     // Each annotation comes before its thread.
     const order = itemsOf(doc).map((i) => i.id);
@@ -215,7 +296,9 @@ describe('GET /api/documents/:id/export?format=jsonld', () => {
   });
 
   it('exports private annotations only to their author', async () => {
-    expect(find(await exportFor(s.alice), annotationIri(ids.private!))).toMatchObject({ body: { value: 'My private doubt' } });
+    expect(find(await exportFor(s.alice), annotationIri(ids.private!))).toMatchObject({
+      body: { value: 'My private doubt' },
+    });
     for (const m of [s.bob, s.owner]) {
       const doc = await exportFor(m);
       expect(find(doc, annotationIri(ids.private!))).toBeUndefined();
@@ -226,10 +309,17 @@ describe('GET /api/documents/:id/export?format=jsonld', () => {
   it('exports a hidden annotation as a placeholder except to its author and instructors', async () => {
     const bobsOwn = find(await exportFor(s.bob), annotationIri(ids.hidden!))!;
     expect(bobsOwn.body[0].value).toBe('Rude words about Trotskyists');
-    expect(find(await exportFor(s.owner), annotationIri(ids.hidden!))!.body[0].value).toBe('Rude words about Trotskyists');
+    expect(find(await exportFor(s.owner), annotationIri(ids.hidden!))!.body[0].value).toBe(
+      'Rude words about Trotskyists',
+    );
     const doc = await exportFor(s.alice);
     const placeholder = find(doc, annotationIri(ids.hidden!))!;
-    expect(placeholder.body).toEqual({ type: 'TextualBody', value: 'Hidden by a moderator', format: 'text/plain', purpose: 'commenting' });
+    expect(placeholder.body).toEqual({
+      type: 'TextualBody',
+      value: 'Hidden by a moderator',
+      format: 'text/plain',
+      purpose: 'commenting',
+    });
     expect(JSON.stringify(doc)).not.toContain('Rude words');
     expect(JSON.stringify(doc)).not.toContain('"rude"');
   });
@@ -268,7 +358,9 @@ describe('GET /api/documents/:id/export?format=jsonld', () => {
       expect(q).toMatchObject({ type: 'TextQuoteSelector', exact: quote });
       expect(points.slice(pos!.start, pos!.end).join('')).toBe(quote);
     }
-    expect(find(doc, annotationIri(ids.unicode!))!.target.selector[0].start).toBeLessThan(unicodeDoc.text.indexOf('café'));
+    expect(find(doc, annotationIri(ids.unicode!))!.target.selector[0].start).toBeLessThan(
+      unicodeDoc.text.indexOf('café'),
+    );
   });
 
   it('pages long exports: embedded first page, next/prev, partOf with total, startIndex', async () => {
@@ -341,8 +433,16 @@ describe('GET /api/documents/:id/export?format=csv', () => {
     expect(bob.rows.find((r) => r.id === ids.private)).toBeUndefined();
     const alice = await csvFor(s.alice);
     expect(alice.rows.find((r) => r.id === ids.pending)).toBeUndefined();
-    expect(alice.rows.find((r) => r.id === ids.hidden)).toMatchObject({ text: 'Hidden by a moderator', tags: '', moderation: 'hidden' });
-    expect(alice.rows.find((r) => r.id === ids.deletedWithReplies)).toMatchObject({ text: '', author: '', moderation: 'deleted' });
+    expect(alice.rows.find((r) => r.id === ids.hidden)).toMatchObject({
+      text: 'Hidden by a moderator',
+      tags: '',
+      moderation: 'hidden',
+    });
+    expect(alice.rows.find((r) => r.id === ids.deletedWithReplies)).toMatchObject({
+      text: '',
+      author: '',
+      moderation: 'deleted',
+    });
   });
 
   it('fills the columns for annotations and replies', async () => {
@@ -362,8 +462,17 @@ describe('GET /api/documents/:id/export?format=csv', () => {
       text: 'Is this **the** key claim?',
     });
     expect(points.slice(Number(note.start), Number(note.end)).join('')).toBe('the power of the working class');
-    expect(rows.find((r) => r.id === ids.bobReply)).toMatchObject({ type: 'reply', parent_id: ids.note, move: 'rebut', author: s.bob.displayName });
-    expect(rows.find((r) => r.id === ids.aliceReply)).toMatchObject({ type: 'reply', parent_id: ids.bobReply, move: 'question' });
+    expect(rows.find((r) => r.id === ids.bobReply)).toMatchObject({
+      type: 'reply',
+      parent_id: ids.note,
+      move: 'rebut',
+      author: s.bob.displayName,
+    });
+    expect(rows.find((r) => r.id === ids.aliceReply)).toMatchObject({
+      type: 'reply',
+      parent_id: ids.bobReply,
+      move: 'question',
+    });
     expect(rows.find((r) => r.id === ids.pending)!.moderation).toBe('pending');
   });
 
@@ -371,7 +480,7 @@ describe('GET /api/documents/:id/export?format=csv', () => {
     const res = await s.owner.agent.get(exportUrl(s.documentId, 'format=csv')).expect(200);
     expect(res.text).toContain(`"'=HYPERLINK(""http://evil.example"",""click""), then ""quotes"",\nand a new line"`);
     const row = (await csvFor(s.owner)).rows.find((r) => r.id === ids.formula)!;
-    expect(row.text.startsWith("'=")).toBe(true);
+    expect(row.text?.startsWith("'=")).toBe(true);
     expect(row.tags).toBe("'+tag; @me");
     expect(res.text.endsWith('\r\n')).toBe(true);
   });

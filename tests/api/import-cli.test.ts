@@ -9,6 +9,8 @@ import { ESSAY, type Member, signUp } from '../support/fixtures.js';
 
 // The built command, as `pnpm scholia` runs it (`pnpm build` runs before the tests).
 const CLI = path.resolve('apps/api/dist/cli.js');
+// Each run starts Node and the application afresh: seconds each, many more on a busy machine.
+const SLOW = { timeout: 300_000 };
 
 let t: TestApp;
 let owner: Member;
@@ -26,7 +28,7 @@ function scholia(...args: string[]): Promise<Run> {
     execFile(
       process.execPath,
       [CLI, ...args],
-      { env: { ...process.env, DATABASE_URL: inject('databaseUrl'), LOG_LEVEL: 'warn' }, timeout: 60_000 },
+      { env: { ...process.env, DATABASE_URL: inject('databaseUrl'), LOG_LEVEL: 'warn' }, timeout: 150_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
@@ -35,12 +37,15 @@ function scholia(...args: string[]): Promise<Run> {
   });
 }
 
-const documentsIn = (groupSlug: string) => count('documents d JOIN groups g ON g.id = d.group_id', 'g.slug = $1', [groupSlug]);
+const documentsIn = (groupSlug: string) =>
+  count('documents d JOIN groups g ON g.id = d.group_id', 'g.slug = $1', [groupSlug]);
 
 beforeAll(async () => {
   t = await createTestApp();
   owner = await signUp(t, 'Owner');
-  slug = ((await owner.agent.post('/api/groups').send({ name: 'Command line seminar' }).expect(201)).body as { slug: string }).slug;
+  slug = (
+    (await owner.agent.post('/api/groups').send({ name: 'Command line seminar' }).expect(201)).body as { slug: string }
+  ).slug;
   dir = await mkdtemp(path.join(os.tmpdir(), 'scholia-cli-'));
 });
 afterAll(async () => {
@@ -50,9 +55,12 @@ afterAll(async () => {
 });
 
 describe('scholia import', () => {
-  it('imports a Markdown file as the group owner, titled by its heading, and prints the id and URL', async () => {
+  it('imports a Markdown file as the group owner, titled by its heading, and prints the id and URL', SLOW, async () => {
     const file = path.join(dir, 'thesis.md');
-    await writeFile(file, '# Deflected permanent revolution\n\nThe petty bourgeoisie *could* play an independent role. [1]\n\n> A quoted passage.\n');
+    await writeFile(
+      file,
+      '# Deflected permanent revolution\n\nThe petty bourgeoisie *could* play an independent role. [1]\n\n> A quoted passage.\n',
+    );
     const run = await scholia('import', file, '--group', slug, '--author', 'Tony Cliff');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -61,7 +69,12 @@ describe('scholia import', () => {
     expect(run.stdout).toMatch(new RegExp(`https?://\\S+/groups/${slug}/documents/${id}`));
 
     const doc = await owner.agent.get(`/api/documents/${id}`).expect(200);
-    expect(doc.body).toMatchObject({ title: 'Deflected permanent revolution', author: 'Tony Cliff', groupSlug: slug, revision: 1 });
+    expect(doc.body).toMatchObject({
+      title: 'Deflected permanent revolution',
+      author: 'Tony Cliff',
+      groupSlug: slug,
+      revision: 1,
+    });
     expect((doc.body as { text: string }).text).toContain('The petty bourgeoisie could play an independent role.');
     const rows = await sql<{ created_by_id: string; format: string }>(
       'SELECT d.created_by_id, r.format FROM documents d JOIN document_revisions r ON r.document_id = d.id WHERE d.id = $1',
@@ -70,7 +83,7 @@ describe('scholia import', () => {
     expect(rows).toEqual([{ created_by_id: owner.id, format: 'markdown' }]);
   });
 
-  it('imports plain text, titled by --title or else by the file name', async () => {
+  it('imports plain text, titled by --title or else by the file name', SLOW, async () => {
     const file = path.join(dir, 'bolivian-revolution.txt');
     await writeFile(file, ESSAY);
     const titled = await scholia('import', file, '--group', slug, '--title', 'The Bolivian Revolution of 1952');
@@ -87,35 +100,39 @@ describe('scholia import', () => {
     expect(formats).toEqual([{ format: 'text' }]);
   });
 
-  it('fails with a clear message and a non-zero exit, importing nothing, for a missing file, an unknown group or unparseable text', async () => {
-    const before = await documentsIn(slug);
+  it(
+    'fails with a clear message and a non-zero exit, importing nothing, for a missing file, an unknown group or unparseable text',
+    SLOW,
+    async () => {
+      const before = await documentsIn(slug);
 
-    const missing = await scholia('import', path.join(dir, 'no-such-file.md'), '--group', slug);
-    expect(missing.code).not.toBe(0);
-    expect(missing.stderr).toMatch(/File not found: .*no-such-file\.md/);
+      const good = path.join(dir, 'good.txt');
+      await writeFile(good, 'A short text.\n');
+      const empty = path.join(dir, 'empty.txt');
+      await writeFile(empty, '  \n\n \n');
+      const [missing, unknown, unparseable, usage, badFormat, unknownCommand] = await Promise.all([
+        scholia('import', path.join(dir, 'no-such-file.md'), '--group', slug),
+        scholia('import', good, '--group', 'no-such-seminar-anywhere'),
+        scholia('import', empty, '--group', slug),
+        scholia('import', good),
+        scholia('import', good, '--group', slug, '--format', 'pdf'),
+        scholia('export', good),
+      ]);
 
-    const good = path.join(dir, 'good.txt');
-    await writeFile(good, 'A short text.\n');
-    const unknown = await scholia('import', good, '--group', 'no-such-seminar-anywhere');
-    expect(unknown.code).not.toBe(0);
-    expect(unknown.stderr).toContain('No group has the slug "no-such-seminar-anywhere"');
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toMatch(/File not found: .*no-such-file\.md/);
+      expect(unknown.code).not.toBe(0);
+      expect(unknown.stderr).toContain('No group has the slug "no-such-seminar-anywhere"');
+      expect(unparseable.code).not.toBe(0);
+      expect(unparseable.stderr).toMatch(/Cannot import .*empty\.txt: The document is empty/);
+      expect(usage.code).toBe(2);
+      expect(usage.stderr).toContain('--group');
+      expect(badFormat.code).toBe(2);
+      expect(badFormat.stderr).toContain('--format must be "text" or "markdown"');
+      expect(unknownCommand.code).toBe(2);
 
-    const empty = path.join(dir, 'empty.txt');
-    await writeFile(empty, '  \n\n \n');
-    const unparseable = await scholia('import', empty, '--group', slug);
-    expect(unparseable.code).not.toBe(0);
-    expect(unparseable.stderr).toMatch(/Cannot import .*empty\.txt: The document is empty/);
-
-    const usage = await scholia('import', good);
-    expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain('--group');
-    const badFormat = await scholia('import', good, '--group', slug, '--format', 'pdf');
-    expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toContain('--format must be "text" or "markdown"');
-    const unknownCommand = await scholia('export', good);
-    expect(unknownCommand.code).toBe(2);
-
-    for (const run of [missing, unknown, unparseable, usage, badFormat]) expect(run.stdout).toBe('');
-    expect(await documentsIn(slug)).toBe(before);
-  });
+      for (const run of [missing, unknown, unparseable, usage, badFormat]) expect(run.stdout).toBe('');
+      expect(await documentsIn(slug)).toBe(before);
+    },
+  );
 });

@@ -85,8 +85,16 @@ describe('document revisions', () => {
   let revised = '';
   let revisionNumber = 0;
 
-  async function annotate(who: 'alice' | 'bob' | 'owner', name: string, target: object, extra: object = {}): Promise<string> {
-    const res = await s[who].agent.post(`/api/documents/${s.documentId}/annotations`).send({ target, text: name, ...extra }).expect(201);
+  async function annotate(
+    who: 'alice' | 'bob' | 'owner',
+    name: string,
+    target: object,
+    extra: object = {},
+  ): Promise<string> {
+    const res = await s[who].agent
+      .post(`/api/documents/${s.documentId}/annotations`)
+      .send({ target, text: name, ...extra })
+      .expect(201);
     ids[name] = (res.body as { id: string }).id;
     return ids[name];
   }
@@ -102,18 +110,44 @@ describe('document revisions', () => {
     await annotate('alice', 'meza-sentence', selectorsFor(text, 'Carcia Meza was replaced a year later by Torrellio'));
     await annotate('bob', 'meza-name', selectorsFor(text, 'Carcia Meza'));
     await annotate('alice', 'after-meza', selectorsFor(text, 'was replaced a year later by Torrellio'));
-    await annotate('alice', 'meza-same-paragraph', selectorsFor(text, 'he was displaced in his turn by General Guido Vildoso'));
+    await annotate(
+      'alice',
+      'meza-same-paragraph',
+      selectorsFor(text, 'he was displaced in his turn by General Guido Vildoso'),
+    );
     roseaIds = [];
-    for (let k = 0; k < ROSEA_COUNT; k++) roseaIds.push(await annotate('bob', `rosea-${k}`, selectorsAt(text, 'the rosea', k)));
-    await annotate('alice', 'rosea-sentence', selectorsFor(text, '‘the rosea’ over Bolivia seemed secure and absolute'));
-    await annotate('alice', 'deleted-long', selectorsFor(text, 'the eastern lowlands constitute 70 per cent of the national territory'));
+    for (let k = 0; k < ROSEA_COUNT; k++)
+      roseaIds.push(await annotate('bob', `rosea-${k}`, selectorsAt(text, 'the rosea', k)));
+    await annotate(
+      'alice',
+      'rosea-sentence',
+      selectorsFor(text, '‘the rosea’ over Bolivia seemed secure and absolute'),
+    );
+    await annotate(
+      'alice',
+      'deleted-long',
+      selectorsFor(text, 'the eastern lowlands constitute 70 per cent of the national territory'),
+    );
     await annotate('bob', 'deleted-short', selectorsAt(text, 'the eastern lowlands', 0, DELETED_PARAGRAPH));
     await annotate('alice', 'deleted-word', selectorsAt(text, 'oil', 0, DELETED_PARAGRAPH));
-    await annotate('alice', 'after-deleted', selectorsFor(text, 'By 1960, over sixty US assistance projects were operating in Santa Cruz.'));
-    await annotate('bob', 'private-after', selectorsFor(text, 'the dynamo of the Bolivian economy'), { visibility: 'private' });
+    await annotate(
+      'alice',
+      'after-deleted',
+      selectorsFor(text, 'By 1960, over sixty US assistance projects were operating in Santa Cruz.'),
+    );
+    await annotate('bob', 'private-after', selectorsFor(text, 'the dynamo of the Bolivian economy'), {
+      visibility: 'private',
+    });
     await annotate('bob', 'private-far', selectorsFor(text, 'Hernan Siles'), { visibility: 'private' });
+    // Removed by a moderator: only instructors may still see it, and hear where it went.
+    await annotate('bob', 'removed-after', selectorsFor(text, 'the Santa Cruz–Corumba, Brazil, railroad'));
+    await sql('UPDATE annotations SET removed_at = now() WHERE id = $1', [ids['removed-after']]);
     // A deleted annotation whose thread lives on.
-    const gone = await annotate('alice', 'deleted-with-replies', selectorsFor(text, 'import mechanized agricultural equipment'));
+    const gone = await annotate(
+      'alice',
+      'deleted-with-replies',
+      selectorsFor(text, 'import mechanized agricultural equipment'),
+    );
     await s.bob.agent.post(`/api/annotations/${gone}/replies`).send({ text: 'Who paid for it?' }).expect(201);
     await s.alice.agent.delete(`/api/annotations/${gone}`).expect(204);
     // A reply citing one passage that moves and one that does not.
@@ -122,7 +156,10 @@ describe('document revisions', () => {
       .send({
         text: 'Compare these',
         move: 'support',
-        citations: [selectorsFor(text, 'the Santa Cruz–Yacuiba, Argentina railroad'), selectorsFor(text, 'military coup led by Garcia Meza')],
+        citations: [
+          selectorsFor(text, 'the Santa Cruz–Yacuiba, Argentina railroad'),
+          selectorsFor(text, 'military coup led by Garcia Meza'),
+        ],
       })
       .expect(201);
     ids['citing-reply'] = (cite.body as { id: string }).id;
@@ -150,7 +187,14 @@ describe('document revisions', () => {
       [s.documentId],
     );
     const seq = await sql<{ event_seq: number }>('SELECT event_seq FROM documents WHERE id = $1', [s.documentId]);
-    for (const body of [{}, { content: '' }, { content: 'x', format: 'pdf' }, { content: 'x', surprise: true }, { content: 42 }, { content: 'x', note: 'n'.repeat(1001) }]) {
+    for (const body of [
+      {},
+      { content: '' },
+      { content: 'x', format: 'pdf' },
+      { content: 'x', surprise: true },
+      { content: 42 },
+      { content: 'x', note: 'n'.repeat(1001) },
+    ]) {
       const res = await s.owner.agent.post(url).send(body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.headers['content-type']).toMatch(/problem\+json/);
@@ -160,18 +204,27 @@ describe('document revisions', () => {
     expect(blank.headers['content-type']).toMatch(/problem\+json/);
     await s.owner.agent.post('/api/documents/not-a-uuid/revisions').send({ content: 'x' }).expect(400);
     expect(await count('document_revisions', 'document_id = $1', [s.documentId])).toBe(1);
-    const after = await sql('SELECT id, start, anchor_status FROM annotations WHERE document_id = $1 ORDER BY id', [s.documentId]);
+    const after = await sql('SELECT id, start, anchor_status FROM annotations WHERE document_id = $1 ORDER BY id', [
+      s.documentId,
+    ]);
     expect(after).toEqual(before);
     expect(await sql('SELECT event_seq FROM documents WHERE id = $1', [s.documentId])).toEqual(seq);
   });
 
   it('fixes the typos through a revision and re-anchors every annotation', async () => {
-    const seqBefore = (await sql<{ event_seq: number }>('SELECT event_seq FROM documents WHERE id = $1', [s.documentId]))[0]!.event_seq;
+    const seqBefore = (
+      await sql<{ event_seq: number }>('SELECT event_seq FROM documents WHERE id = $1', [s.documentId])
+    )[0]!.event_seq;
     const res = await s.owner.agent
       .post(`/api/documents/${s.documentId}/revisions`)
       .send({ content: corrected(ESSAY), note: 'Fix “Carcia Meza” and “the rosea”; drop a quoted paragraph' })
       .expect(201);
-    const body = res.body as { revision: number; text: string; blocks: unknown[]; reanchored: Record<string, number> };
+    const body = res.body as {
+      revision: number;
+      text: string;
+      blocks: unknown[];
+      reanchored: { anchored: number; moved: number; orphaned: number };
+    };
     revisionNumber = body.revision;
     revised = body.text;
     expect(body.revision).toBe(2);
@@ -200,15 +253,24 @@ describe('document revisions', () => {
     // Not the other, correctly spelt "Garcia Meza" earlier in the introduction.
     expect(rangeOf(revised, 'Garcia Meza').start).toBeLessThan(sentence.start);
     // Right around the typo: the text itself is unchanged and in place.
-    expect(at('after-meza').anchor).toEqual({ status: 'anchored', ...rangeOf(revised, 'was replaced a year later by Torrellio') });
-    expect(at('meza-same-paragraph').anchor).toEqual({ status: 'anchored', ...rangeOf(revised, 'he was displaced in his turn by General Guido Vildoso') });
+    expect(at('after-meza').anchor).toEqual({
+      status: 'anchored',
+      ...rangeOf(revised, 'was replaced a year later by Torrellio'),
+    });
+    expect(at('meza-same-paragraph').anchor).toEqual({
+      status: 'anchored',
+      ...rangeOf(revised, 'he was displaced in his turn by General Guido Vildoso'),
+    });
 
     // Each of the seven "the rosea" follows its own correction, never another occurrence.
     roseaIds.forEach((id, k) => {
       const a = byId.get(id)!;
       expect(a.anchor, `the rosea #${k}`).toEqual({ status: 'moved', ...rangeOf(revised, 'the rosca', k) });
     });
-    expect(at('rosea-sentence').anchor).toEqual({ status: 'moved', ...rangeOf(revised, '‘the rosca’ over Bolivia seemed secure and absolute') });
+    expect(at('rosea-sentence').anchor).toEqual({
+      status: 'moved',
+      ...rangeOf(revised, '‘the rosca’ over Bolivia seemed secure and absolute'),
+    });
 
     // The deleted paragraph: orphaned, never attached elsewhere (the same words still occur further on).
     expect(revised).toContain('the eastern lowlands');
@@ -224,7 +286,10 @@ describe('document revisions', () => {
     const after = rangeOf(revised, 'By 1960, over sixty US assistance projects were operating in Santa Cruz.');
     expect(after.start).toBeLessThan(rangeOf(s.text, 'By 1960, over sixty').start);
     expect(at('after-deleted').anchor).toEqual({ status: 'moved', ...after });
-    expect(at('deleted-with-replies')).toMatchObject({ deleted: true, anchor: { status: 'moved', ...rangeOf(revised, 'import mechanized agricultural equipment') } });
+    expect(at('deleted-with-replies')).toMatchObject({
+      deleted: true,
+      anchor: { status: 'moved', ...rangeOf(revised, 'import mechanized agricultural equipment') },
+    });
 
     // Reply citations follow too.
     const reply = at('meza-sentence').replies.find((r) => r.id === ids['citing-reply'])!;
@@ -235,7 +300,10 @@ describe('document revisions', () => {
 
     // Private annotations are re-anchored as well; only their author sees them.
     const bobs = new Map((await listAll('bob')).map((a) => [a.id, a]));
-    expect(bobs.get(ids['private-after']!)?.anchor).toEqual({ status: 'moved', ...rangeOf(revised, 'the dynamo of the Bolivian economy') });
+    expect(bobs.get(ids['private-after']!)?.anchor).toEqual({
+      status: 'moved',
+      ...rangeOf(revised, 'the dynamo of the Bolivian economy'),
+    });
     expect(bobs.get(ids['private-far']!)?.anchor).toEqual({ status: 'anchored', ...rangeOf(revised, 'Hernan Siles') });
     expect(byId.has(ids['private-after']!)).toBe(false);
 
@@ -252,29 +320,71 @@ describe('document revisions', () => {
       `SELECT seq, payload, audience FROM document_events WHERE document_id = $1 AND type = 'annotation.reanchored' AND seq > $2 ORDER BY seq`,
       [s.documentId, seqBefore],
     );
-    const changed = ['meza-sentence', 'meza-name', 'rosea-sentence', 'deleted-long', 'deleted-short', 'deleted-word', 'after-deleted', 'private-after', 'deleted-with-replies']
+    const changed = [
+      'meza-sentence',
+      'meza-name',
+      'rosea-sentence',
+      'deleted-long',
+      'deleted-short',
+      'deleted-word',
+      'after-deleted',
+      'private-after',
+      'deleted-with-replies',
+      'removed-after',
+    ]
       .map((n) => ids[n]!)
       .concat(roseaIds);
     expect(events.map((e) => e.payload.id).sort()).toEqual([...changed].sort());
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => seqBefore + 1 + i));
     const privateEvent = events.find((e) => e.payload.id === ids['private-after'])!;
     expect(privateEvent.audience).toEqual({ userId: s.bob.id });
-    expect(privateEvent.payload.anchor).toEqual({ status: 'moved', ...rangeOf(revised, 'the dynamo of the Bolivian economy') });
-    for (const e of events.filter((x) => x.payload.id !== ids['private-after'])) expect(e.audience).toEqual({});
-    expect(events.find((e) => e.payload.id === ids['deleted-long'])?.payload.anchor).toEqual({ status: 'orphaned', start: null, end: null });
+    expect(privateEvent.payload.anchor).toEqual({
+      status: 'moved',
+      ...rangeOf(revised, 'the dynamo of the Bolivian economy'),
+    });
+    expect(events.find((e) => e.payload.id === ids['removed-after'])?.audience).toEqual({ moderators: true });
+    expect(byId.get(ids['removed-after']!)?.anchor).toEqual({
+      status: 'moved',
+      ...rangeOf(revised, 'the Santa Cruz–Corumba, Brazil, railroad'),
+    });
+    for (const e of events.filter(
+      (x) => x.payload.id !== ids['private-after'] && x.payload.id !== ids['removed-after'],
+    ))
+      expect(e.audience).toEqual({});
+    expect(events.find((e) => e.payload.id === ids['deleted-long'])?.payload.anchor).toEqual({
+      status: 'orphaned',
+      start: null,
+      end: null,
+    });
   });
 
   it('lists orphans on the document', async () => {
     const orphans = await listAll('alice', '?status=orphaned');
-    expect(orphans.map((a) => a.id).sort()).toEqual([ids['deleted-long'], ids['deleted-short'], ids['deleted-word']].sort());
+    expect(orphans.map((a) => a.id).sort()).toEqual(
+      [ids['deleted-long'], ids['deleted-short'], ids['deleted-word']].sort(),
+    );
     expect(orphans.every((a) => a.anchor.status === 'orphaned' && a.anchor.start === null)).toBe(true);
   });
 
   it('lists the revisions, newest first', async () => {
     const res = await s.bob.agent.get(`/api/documents/${s.documentId}/revisions`).expect(200);
-    const items = (res.body as { items: { number: number; note: string | null; author: { id: string } | null; created: string; format: string }[] }).items;
+    const items = (
+      res.body as {
+        items: {
+          number: number;
+          note: string | null;
+          author: { id: string } | null;
+          created: string;
+          format: string;
+        }[];
+      }
+    ).items;
     expect(items.map((r) => r.number)).toEqual([revisionNumber, 1]);
-    expect(items[0]).toMatchObject({ note: 'Fix “Carcia Meza” and “the rosea”; drop a quoted paragraph', author: { id: s.owner.id }, format: 'text' });
+    expect(items[0]).toMatchObject({
+      note: 'Fix “Carcia Meza” and “the rosea”; drop a quoted paragraph',
+      author: { id: s.owner.id },
+      format: 'text',
+    });
     expect(items[1]?.note).toBeNull();
     expect(Number.isNaN(Date.parse(items[0]!.created))).toBe(false);
   });
@@ -284,15 +394,22 @@ describe('document revisions', () => {
       .post(`/api/documents/${s.documentId}/annotations`)
       .send({ target: selectorsFor(s.text, 'the eastern lowlands constitute 70 per cent') })
       .expect(422);
-    const res = await s.alice.agent.post(`/api/documents/${s.documentId}/annotations`).send({ target: selectorsFor(revised, 'Garcia Meza was replaced') }).expect(201);
-    expect((res.body as Annotation).anchor).toEqual({ status: 'anchored', ...rangeOf(revised, 'Garcia Meza was replaced') });
+    const res = await s.alice.agent
+      .post(`/api/documents/${s.documentId}/annotations`)
+      .send({ target: selectorsFor(revised, 'Garcia Meza was replaced') })
+      .expect(201);
+    expect((res.body as Annotation).anchor).toEqual({
+      status: 'anchored',
+      ...rangeOf(revised, 'Garcia Meza was replaced'),
+    });
   });
 
   it('re-attaches an orphan to a new selection (the author or an instructor), validating it like a new annotation', async () => {
     const id = ids['deleted-long']!;
     const url = `/api/annotations/${id}/reattach`;
     const target = selectorsFor(revised, 'By the beginning of the 1970s Santa Cruz had become the dynamo');
-    const versionBefore = (await sql<{ version: number }>('SELECT version FROM annotations WHERE id = $1', [id]))[0]!.version;
+    const versionBefore = (await sql<{ version: number }>('SELECT version FROM annotations WHERE id = $1', [id]))[0]!
+      .version;
 
     await s.bob.agent.post(url).send({ target }).expect(403);
     await s.outsider.agent.post(url).send({ target }).expect(404);
@@ -302,43 +419,82 @@ describe('document revisions', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
     // A quote from the old text (the deleted paragraph) is not in the current text.
-    const gone = await s.alice.agent.post(url).send({ target: selectorsFor(s.text, 'the eastern lowlands constitute 70 per cent') });
+    const gone = await s.alice.agent
+      .post(url)
+      .send({ target: selectorsFor(s.text, 'the eastern lowlands constitute 70 per cent') });
     expect(gone.status).toBe(422);
     expect(gone.headers['content-type']).toMatch(/problem\+json/);
     const wrongPlace = await s.alice.agent.post(url).send({
-      target: { selector: [{ type: 'TextPositionSelector', start: 10, end: 20 }, { type: 'TextQuoteSelector', exact: 'no such words anywhere in it' }] },
+      target: {
+        selector: [
+          { type: 'TextPositionSelector', start: 10, end: 20 },
+          { type: 'TextQuoteSelector', exact: 'no such words anywhere in it' },
+        ],
+      },
     });
     expect(wrongPlace.status).toBe(422);
     const stale = await s.alice.agent.post(url).send({ target, version: versionBefore + 5 });
     expect(stale.status).toBe(409);
-    expect((await sql<{ anchor_status: string; version: number }>('SELECT anchor_status, version FROM annotations WHERE id = $1', [id]))[0]).toEqual({
+    expect(
+      (
+        await sql<{ anchor_status: string; version: number }>(
+          'SELECT anchor_status, version FROM annotations WHERE id = $1',
+          [id],
+        )
+      )[0],
+    ).toEqual({
       anchor_status: 'orphaned',
       version: versionBefore,
     });
 
-    const seqBefore = (await sql<{ event_seq: number }>('SELECT event_seq FROM documents WHERE id = $1', [s.documentId]))[0]!.event_seq;
+    const seqBefore = (
+      await sql<{ event_seq: number }>('SELECT event_seq FROM documents WHERE id = $1', [s.documentId])
+    )[0]!.event_seq;
     const res = await s.alice.agent.post(url).send({ target, version: versionBefore }).expect(200);
     const a = res.body as Annotation & { text: string };
     const range = rangeOf(revised, 'By the beginning of the 1970s Santa Cruz had become the dynamo');
-    expect(a).toMatchObject({ id, version: versionBefore + 1, anchor: { status: 'anchored', ...range }, text: 'deleted-long' });
+    expect(a).toMatchObject({
+      id,
+      version: versionBefore + 1,
+      anchor: { status: 'anchored', ...range },
+      text: 'deleted-long',
+    });
     expect(a.target.selector).toEqual([
       { type: 'TextPositionSelector', ...range },
-      expect.objectContaining({ type: 'TextQuoteSelector', exact: 'By the beginning of the 1970s Santa Cruz had become the dynamo' }),
+      expect.objectContaining({
+        type: 'TextQuoteSelector',
+        exact: 'By the beginning of the 1970s Santa Cruz had become the dynamo',
+      }),
     ]);
-    const stored = await sql<{ exact: string; revision: number; start: number }>('SELECT exact, revision, start FROM annotations WHERE id = $1', [id]);
-    expect(stored[0]).toEqual({ exact: 'By the beginning of the 1970s Santa Cruz had become the dynamo', revision: revisionNumber, start: range.start });
+    const stored = await sql<{ exact: string; revision: number; start: number }>(
+      'SELECT exact, revision, start FROM annotations WHERE id = $1',
+      [id],
+    );
+    expect(stored[0]).toEqual({
+      exact: 'By the beginning of the 1970s Santa Cruz had become the dynamo',
+      revision: revisionNumber,
+      start: range.start,
+    });
     const events = await sql<{ type: string; payload: { id: string; version: number } }>(
       'SELECT type, payload FROM document_events WHERE document_id = $1 AND seq > $2 ORDER BY seq',
       [s.documentId, seqBefore],
     );
-    expect(events.map((e) => [e.type, e.payload.id, e.payload.version])).toEqual([['annotation.updated', id, versionBefore + 1]]);
+    expect(events.map((e) => [e.type, e.payload.id, e.payload.version])).toEqual([
+      ['annotation.updated', id, versionBefore + 1],
+    ]);
     expect((await listAll('alice', '?status=orphaned')).map((x) => x.id)).not.toContain(id);
 
     // An instructor can re-attach a student's annotation; a student cannot re-attach someone else's.
     const other = ids['deleted-short']!;
     await s.alice.agent.post(`/api/annotations/${other}/reattach`).send({ target }).expect(403);
-    const byOwner = await s.owner.agent.post(`/api/annotations/${other}/reattach`).send({ target: selectorsFor(revised, 'the eastern lowlands') }).expect(200);
-    expect((byOwner.body as Annotation).anchor).toEqual({ status: 'anchored', ...rangeOf(revised, 'the eastern lowlands') });
+    const byOwner = await s.owner.agent
+      .post(`/api/annotations/${other}/reattach`)
+      .send({ target: selectorsFor(revised, 'the eastern lowlands') })
+      .expect(200);
+    expect((byOwner.body as Annotation).anchor).toEqual({
+      status: 'anchored',
+      ...rangeOf(revised, 'the eastern lowlands'),
+    });
     // Nobody but the author can even see a private annotation, instructors included.
     await s.owner.agent.post(`/api/annotations/${ids['private-after']}/reattach`).send({ target }).expect(404);
   });
@@ -346,14 +502,25 @@ describe('document revisions', () => {
   it('keeps moving annotations through later revisions, and re-orphans nothing that is found', async () => {
     // Put a new paragraph at the start: everything shifts; moved annotations are found again, orphans stay orphans.
     const content = `A note from the editor, added in a later revision.\n\n${corrected(ESSAY)}`;
-    const res = await s.owner.agent.post(`/api/documents/${s.documentId}/revisions`).send({ content, format: 'text' }).expect(201);
+    const res = await s.owner.agent
+      .post(`/api/documents/${s.documentId}/revisions`)
+      .send({ content, format: 'text' })
+      .expect(201);
     const body = res.body as { revision: number; text: string };
     expect(body.revision).toBe(revisionNumber + 1);
     const text = body.text;
     const byId = new Map((await listAll('bob')).map((a) => [a.id, a]));
-    roseaIds.forEach((id, k) => expect(byId.get(id)!.anchor, `the rosea #${k}`).toEqual({ status: 'moved', ...rangeOf(text, 'the rosca', k) }));
-    expect(byId.get(ids['far']!)!.anchor).toEqual({ status: 'moved', ...rangeOf(text, 'the power of the working class') });
+    roseaIds.forEach((id, k) =>
+      expect(byId.get(id)!.anchor, `the rosea #${k}`).toEqual({ status: 'moved', ...rangeOf(text, 'the rosca', k) }),
+    );
+    expect(byId.get(ids['far']!)!.anchor).toEqual({
+      status: 'moved',
+      ...rangeOf(text, 'the power of the working class'),
+    });
     expect(byId.get(ids['deleted-word']!)!.anchor.status).toBe('orphaned');
-    expect(byId.get(ids['private-after']!)!.anchor).toEqual({ status: 'moved', ...rangeOf(text, 'the dynamo of the Bolivian economy') });
+    expect(byId.get(ids['private-after']!)!.anchor).toEqual({
+      status: 'moved',
+      ...rangeOf(text, 'the dynamo of the Bolivian economy'),
+    });
   });
 });

@@ -2,6 +2,35 @@ import type { ClientToServerEvents, DocumentEventEnvelope, ServerToClientEvents 
 import { io, type Socket } from 'socket.io-client';
 import type supertest from 'supertest';
 import { expect } from 'vitest';
+import { createTestApp, type TestApp } from '../support/app.js';
+
+export interface ApiServer extends TestApp {
+  url: string;
+}
+
+/**
+ * The API with its Socket.io gateway on a loopback port, like tests/support/server.ts but without the SvelteKit pages:
+ * these tests need no web build (and must not fail while one is being rebuilt).
+ */
+export async function startApi(env: Record<string, string> = {}): Promise<ApiServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const t = await createTestApp({ ORIGIN: url, PORT: String(port), ...env }, { web: false });
+  await t.app.listen(port, '127.0.0.1');
+  return { ...t, url };
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      s.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+    s.on('error', reject);
+  });
+}
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -10,7 +39,8 @@ export const WAIT_MS = 5_000;
 
 /** The `scholia_session=…` pair a cookie-keeping supertest agent holds, for a socket's handshake. */
 export function cookieOf(agent: supertest.Agent): string {
-  const jar = (agent as unknown as { jar: { getCookie(name: string, access: object): { value: string } | undefined } }).jar;
+  const jar = (agent as unknown as { jar: { getCookie(name: string, access: object): { value: string } | undefined } })
+    .jar;
   const cookie = jar.getCookie('scholia_session', { domain: '127.0.0.1', path: '/', secure: false, script: false });
   if (!cookie?.value) throw new Error('the agent holds no scholia_session cookie');
   return `scholia_session=${cookie.value}`;
@@ -27,11 +57,15 @@ export function cookieFrom(res: Response): string {
 }
 
 /** An HTTP request as a browser on our origin would send it. */
-export async function api(url: string, path: string, init: { method?: string; cookie?: string; body?: unknown } = {}): Promise<Response> {
+export async function api(
+  url: string,
+  path: string,
+  init: { method?: string; cookie?: string; body?: unknown; origin?: string } = {},
+): Promise<Response> {
   return fetch(url + path, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: {
-      origin: url,
+      origin: init.origin ?? url,
       ...(init.cookie ? { cookie: init.cookie } : {}),
       ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
     },
@@ -125,7 +159,9 @@ export class Client {
   }
 
   async join(documentId: string, lastSeq?: number): Promise<{ ok: true; seq: number } | { ok: false; error: string }> {
-    return this.socket.timeout(WAIT_MS).emitWithAck('doc:join', { documentId, ...(lastSeq === undefined ? {} : { lastSeq }) });
+    return this.socket
+      .timeout(WAIT_MS)
+      .emitWithAck('doc:join', { documentId, ...(lastSeq === undefined ? {} : { lastSeq }) });
   }
 
   async joinOk(documentId: string, lastSeq?: number): Promise<number> {

@@ -3,15 +3,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newUser } from '../support/app.js';
 import { closeDb } from '../support/db.js';
 import { seminar, selectorsFor } from '../support/fixtures.js';
-import { type RunningServer, startServer } from '../support/server.js';
-import { api, Clients, cookieFrom, cookieOf, sleep } from './helpers.js';
+import { api, type ApiServer, Clients, cookieFrom, cookieOf, sleep, startApi } from './helpers.js';
 
-let server: RunningServer;
+let server: ApiServer;
 let s: Awaited<ReturnType<typeof seminar>>;
 const clients = new Clients();
 
 beforeAll(async () => {
-  server = await startServer({ POST_BURST: '1000', POST_PER_MINUTE: '1000' });
+  server = await startApi({ POST_BURST: '1000', POST_PER_MINUTE: '1000' });
   s = await seminar(server);
 });
 afterEach(() => clients.closeAll());
@@ -75,12 +74,27 @@ describe('live events', () => {
     expect(e).toEqual({ documentId: s.documentId, seq: seq + 1, type: 'annotation.created', payload: created });
     expect(e).not.toHaveProperty('audience');
     const a = e.payload as AnnotationDto;
-    expect(a).toMatchObject({ id: created.id, text: 'Who held *power* here?', tags: ['class'], author: { id: s.alice.id }, visibility: 'group' });
+    expect(a).toMatchObject({
+      id: created.id,
+      text: 'Who held *power* here?',
+      tags: ['class'],
+      author: { id: s.alice.id },
+      visibility: 'group',
+    });
 
-    const reply = (await s.bob.agent.post(`/api/annotations/${created.id}/replies`).send({ text: 'The miners, briefly.' }).expect(201)).body as ReplyDto;
+    const reply = (
+      await s.bob.agent
+        .post(`/api/annotations/${created.id}/replies`)
+        .send({ text: 'The miners, briefly.' })
+        .expect(201)
+    ).body as ReplyDto;
     const r = await alice.nextEvent((x) => x.type === 'reply.created', 'reply.created at alice');
     expect(r).toEqual({ documentId: s.documentId, seq: seq + 2, type: 'reply.created', payload: reply });
-    expect(r.payload).toMatchObject({ annotationId: created.id, text: 'The miners, briefly.', author: { id: s.bob.id } });
+    expect(r.payload).toMatchObject({
+      annotationId: created.id,
+      text: 'The miners, briefly.',
+      author: { id: s.bob.id },
+    });
     // The author gets their own events too, once each.
     await bob.nextEvent((x) => x.seq === seq + 2, 'reply.created at bob');
     expect(alice.events.map((x) => x.seq)).toEqual([seq + 1, seq + 2]);
@@ -97,7 +111,10 @@ describe('live events', () => {
 
     const secret = await annotate(s.alice, { text: 'my own note', visibility: 'private' });
     await s.alice.agent.post(`/api/annotations/${secret.id}/replies`).send({ text: 'note to self' }).expect(201);
-    await s.alice.agent.patch(`/api/annotations/${secret.id}`).send({ version: secret.version, text: 'edited note' }).expect(200);
+    await s.alice.agent
+      .patch(`/api/annotations/${secret.id}`)
+      .send({ version: secret.version, text: 'edited note' })
+      .expect(200);
     const open = await annotate(s.alice, { text: 'for everyone' });
 
     // Alice sees all four, in order.
@@ -136,14 +153,22 @@ describe('live events', () => {
 
     alice.socket.emit('doc:typing', { documentId: s.documentId, annotationId: null });
     const typing = await bob.until(() => bob.typing[0], 'typing at bob');
-    expect(typing).toEqual({ documentId: s.documentId, userId: s.alice.id, displayName: s.alice.displayName, annotationId: null });
+    expect(typing).toEqual({
+      documentId: s.documentId,
+      userId: s.alice.id,
+      displayName: s.alice.displayName,
+      annotationId: null,
+    });
     await alice.ping();
     await sleep(100);
     expect(alice.typing).toEqual([]);
 
     // Bob leaves: presence shrinks to alice, and typing no longer reaches him.
     bob.socket.emit('doc:leave', { documentId: s.documentId });
-    await alice.until(() => (alice.presence.length === 1 && alice.presence[0]!.userId === s.alice.id) || undefined, 'presence without bob');
+    await alice.until(
+      () => (alice.presence.length === 1 && alice.presence[0]!.userId === s.alice.id) || undefined,
+      'presence without bob',
+    );
     alice.socket.emit('doc:typing', { documentId: s.documentId, annotationId: null });
     await sleep(150);
     expect(bob.typing).toHaveLength(1);
@@ -171,13 +196,17 @@ describe('sessions', () => {
   it('revoking one session disconnects its sockets while another session of the same user stays connected', async () => {
     const user = newUser('Carol');
     const first = cookieFrom(await api(server.url, '/api/auth/register', { body: user }));
-    const second = cookieFrom(await api(server.url, '/api/auth/login', { body: { email: user.email, password: user.password } }));
+    const second = cookieFrom(
+      await api(server.url, '/api/auth/login', { body: { email: user.email, password: user.password } }),
+    );
     const a = clients.open(server.url, first);
     const b1 = clients.open(server.url, second);
     const b2 = clients.open(server.url, second);
     await Promise.all([a.connected(), b1.connected(), b2.connected()]);
 
-    const list = (await (await api(server.url, '/api/me/sessions', { cookie: first })).json()) as { items: { id: string; current: boolean }[] };
+    const list = (await (await api(server.url, '/api/me/sessions', { cookie: first })).json()) as {
+      items: { id: string; current: boolean }[];
+    };
     const other = list.items.find((i) => !i.current);
     expect(other).toBeDefined();
     const gone = Promise.all([b1.disconnected(), b2.disconnected()]);

@@ -1,19 +1,27 @@
 import type { AnnotationDto } from '@scholia/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RealtimeHub } from '../../apps/api/src/realtime/realtime-hub.js';
 import { RealtimeGateway } from '../../apps/api/src/realtime/realtime.gateway.js';
 import { closeDb, sql } from '../support/db.js';
-import { type Member, seminar, selectorsFor } from '../support/fixtures.js';
-import { type RunningServer, startServer } from '../support/server.js';
-import { Clients, cookieOf, expectConsecutive, sleep } from './helpers.js';
+import { ESSAY, type Member, seminar, selectorsFor } from '../support/fixtures.js';
+import { type ApiServer, Clients, cookieOf, expectConsecutive, sleep, startApi } from './helpers.js';
 
-let server: RunningServer;
+let server: ApiServer;
 let s: Awaited<ReturnType<typeof seminar>>;
 const clients = new Clients();
 
 beforeAll(async () => {
-  server = await startServer({ POST_BURST: '100000', POST_PER_MINUTE: '100000' });
+  server = await startApi({ POST_BURST: '100000', POST_PER_MINUTE: '100000' });
   s = await seminar(server);
+});
+// Each test counts events on a document of its own, so that nothing a slow test left in flight can reach another.
+let doc: { id: string; text: string };
+beforeEach(async () => {
+  const res = await s.owner.agent
+    .post(`/api/groups/${s.slug}/documents`)
+    .send({ title: 'The Bolivian Revolution of 1952', format: 'text', content: ESSAY })
+    .expect(201);
+  doc = res.body as { id: string; text: string };
 });
 afterEach(() => clients.closeAll());
 afterAll(async () => {
@@ -24,8 +32,11 @@ afterAll(async () => {
 
 const QUOTE = 'the power of the working class';
 
-async function annotate(member: Member, documentId = s.documentId, text = s.text, quote = QUOTE): Promise<AnnotationDto> {
-  const res = await member.agent.post(`/api/documents/${documentId}/annotations`).send({ target: selectorsFor(text, quote), text: 'a note' }).expect(201);
+async function annotate(member: Member, documentId = doc.id, text = doc.text, quote = QUOTE): Promise<AnnotationDto> {
+  const res = await member.agent
+    .post(`/api/documents/${documentId}/annotations`)
+    .send({ target: selectorsFor(text, quote), text: 'a note' })
+    .expect(201);
   return res.body as AnnotationDto;
 }
 
@@ -38,11 +49,13 @@ async function reply(member: Member, annotationId: string, text: string): Promis
  * `batches` rounds of mixed writes (an annotation, then replies to it), each round's writes in parallel; the ids of
  * each round. Within a round the order of the events is the order the transactions committed in.
  */
-async function writeRounds(batches: number, author: Member, perRound = 5): Promise<string[][]> {
+async function writeRounds(batches: number, author: Member, perRound = 10): Promise<string[][]> {
   const rounds: string[][] = [];
   for (let i = 0; i < batches; i++) {
     const thread = (await annotate(author)).id;
-    const replies = await Promise.all(Array.from({ length: perRound - 1 }, (_, j) => reply(author, thread, `round ${i} reply ${j}`)));
+    const replies = await Promise.all(
+      Array.from({ length: perRound - 1 }, (_, j) => reply(author, thread, `round ${i} reply ${j}`)),
+    );
     rounds.push([thread, ...replies]);
   }
   return rounds;
@@ -64,13 +77,13 @@ const idOf = (e: { payload: unknown }): string => (e.payload as { id: string }).
 describe('replay on reconnect', () => {
   it('replays exactly the 100 missed events in order, once, then continues live without gap or duplicate', async () => {
     const first = clients.open(server.url, cookieOf(s.bob.agent));
-    const seq = await first.joinOk(s.documentId);
+    const seq = await first.joinOk(doc.id);
     first.close();
 
-    const written = await writeRounds(20, s.alice);
+    const written = await writeRounds(10, s.alice);
 
     const bob = clients.open(server.url, cookieOf(s.bob.agent));
-    const ack = await bob.join(s.documentId, seq);
+    const ack = await bob.join(doc.id, seq);
     expect(ack).toEqual({ ok: true, seq: seq + 100 });
     // The replay is sent before the acknowledgement.
     expect(bob.events).toHaveLength(100);
@@ -80,10 +93,10 @@ describe('replay on reconnect', () => {
       100,
     );
     expectRounds(bob.events.map(idOf), written);
-    expect(bob.events.every((e) => e.documentId === s.documentId)).toBe(true);
+    expect(bob.events.every((e) => e.documentId === doc.id)).toBe(true);
     expect(bob.reloads).toEqual([]);
 
-    const live = await writeRounds(1, s.alice);
+    const live = await writeRounds(1, s.alice, 5);
     await bob.until(() => bob.events.length >= 105 || undefined, '5 live events');
     await bob.ping();
     expectConsecutive(
@@ -92,33 +105,43 @@ describe('replay on reconnect', () => {
       105,
     );
     expectRounds(bob.events.slice(100).map(idOf), live);
-  });
+  }, 120_000);
 
   it('replays to a reader rejoining on the same socket after doc:leave', async () => {
     const bob = clients.open(server.url, cookieOf(s.bob.agent));
-    const seq = await bob.joinOk(s.documentId);
+    const seq = await bob.joinOk(doc.id);
     const a = await annotate(s.alice);
     await bob.until(() => bob.events.length === 1 || undefined, 'first event');
-    bob.socket.emit('doc:leave', { documentId: s.documentId });
+    bob.socket.emit('doc:leave', { documentId: doc.id });
     await bob.ping();
     const missed = [await reply(s.alice, a.id, 'while away'), await reply(s.alice, a.id, 'still away')];
     await sleep(100);
     expect(bob.events).toHaveLength(1);
-    await bob.joinOk(s.documentId, seq + 1);
+    await bob.joinOk(doc.id, seq + 1);
     expect(bob.events.map((e) => e.seq)).toEqual([seq + 1, seq + 2, seq + 3]);
     expect(bob.events.slice(1).map(idOf)).toEqual(missed);
   });
 
   it('replays only what the reader may see: private events of others are skipped, their own are included', async () => {
     const bob = clients.open(server.url, cookieOf(s.bob.agent));
-    const seq = await bob.joinOk(s.documentId);
+    const seq = await bob.joinOk(doc.id);
     bob.close();
-    const aliceSecret = (await s.alice.agent.post(`/api/documents/${s.documentId}/annotations`).send({ target: selectorsFor(s.text, QUOTE), visibility: 'private' }).expect(201)).body as AnnotationDto;
-    const bobSecret = (await s.bob.agent.post(`/api/documents/${s.documentId}/annotations`).send({ target: selectorsFor(s.text, QUOTE), visibility: 'private' }).expect(201)).body as AnnotationDto;
+    const aliceSecret = (
+      await s.alice.agent
+        .post(`/api/documents/${doc.id}/annotations`)
+        .send({ target: selectorsFor(doc.text, QUOTE), visibility: 'private' })
+        .expect(201)
+    ).body as AnnotationDto;
+    const bobSecret = (
+      await s.bob.agent
+        .post(`/api/documents/${doc.id}/annotations`)
+        .send({ target: selectorsFor(doc.text, QUOTE), visibility: 'private' })
+        .expect(201)
+    ).body as AnnotationDto;
     const open = await annotate(s.alice);
 
     const again = clients.open(server.url, cookieOf(s.bob.agent));
-    await again.joinOk(s.documentId, seq);
+    await again.joinOk(doc.id, seq);
     expect(again.events.map((e) => [e.seq, idOf(e)])).toEqual([
       [seq + 2, bobSecret.id],
       [seq + 3, open.id],
@@ -131,11 +154,15 @@ describe('concurrent writers', () => {
   it('delivers every event of parallel POSTs to a connected reader, in order, once', async () => {
     const bob = clients.open(server.url, cookieOf(s.bob.agent));
     const alice = clients.open(server.url, cookieOf(s.alice.agent));
-    const seq = await bob.joinOk(s.documentId);
-    await alice.joinOk(s.documentId);
+    const seq = await bob.joinOk(doc.id);
+    await alice.joinOk(doc.id);
     const base = await annotate(s.owner);
     const writers = [s.alice, s.bob, s.owner];
-    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? annotate(writers[i % 3]!).then((a) => a.id) : reply(writers[i % 3]!, base.id, `parallel ${i}`))));
+    const ids = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        i % 3 === 0 ? annotate(writers[i % 3]!).then((a) => a.id) : reply(writers[i % 3]!, base.id, `parallel ${i}`),
+      ),
+    );
     for (const c of [bob, alice]) {
       await c.until(() => c.events.length >= 31 || undefined, '31 events');
       await c.ping();
@@ -147,13 +174,13 @@ describe('concurrent writers', () => {
       );
       expect(new Set(c.events.slice(1).map(idOf))).toEqual(new Set(ids));
     }
-  });
+  }, 60_000);
 
   it('loses nothing for readers who rejoin or reconnect while writes are committing', async () => {
     const watcher = clients.open(server.url, cookieOf(s.owner.agent));
-    const start = await watcher.joinOk(s.documentId);
+    const start = await watcher.joinOk(doc.id);
     const base = await annotate(s.owner);
-    const total = 60;
+    const total = 45;
     let done = false;
     const writes = (async () => {
       const all: Promise<string>[] = [];
@@ -167,24 +194,33 @@ describe('concurrent writers', () => {
 
     // One reader leaves and rejoins its socket; another drops its connection and reconnects, both from their last seq.
     const rejoiner = clients.open(server.url, cookieOf(s.bob.agent));
-    await rejoiner.joinOk(s.documentId, start);
+    await rejoiner.joinOk(doc.id, start);
     let reconnecting = clients.open(server.url, cookieOf(s.alice.agent));
-    await reconnecting.joinOk(s.documentId, start);
+    await reconnecting.joinOk(doc.id, start);
     const reconnectedSeqs: number[] = [];
     for (let round = 0; round < 40 && !done; round++) {
-      rejoiner.socket.emit('doc:leave', { documentId: s.documentId });
+      rejoiner.socket.emit('doc:leave', { documentId: doc.id });
       // After the round trip, everything sent before the leave has arrived, so the last seq is really the last.
       await rejoiner.ping();
-      await rejoiner.joinOk(s.documentId, rejoiner.events.at(-1)?.seq ?? start);
+      await rejoiner.joinOk(doc.id, rejoiner.events.at(-1)?.seq ?? start);
       reconnectedSeqs.push(...reconnecting.events.map((e) => e.seq));
       const last = reconnectedSeqs.at(-1) ?? start;
       reconnecting.close();
       reconnecting = clients.open(server.url, cookieOf(s.alice.agent));
-      await reconnecting.joinOk(s.documentId, last);
+      await reconnecting.joinOk(doc.id, last);
     }
     await writes;
     const expected = total + 1;
-    for (const c of [watcher, rejoiner, reconnecting]) await c.until(() => (c.events.at(-1)?.seq ?? 0) >= start + expected || undefined, 'the last event');
+    const last = start + expected;
+    await watcher.until(() => (watcher.events.at(-1)?.seq ?? 0) >= last || undefined, 'the last event at the watcher');
+    await rejoiner.until(
+      () => (rejoiner.events.at(-1)?.seq ?? 0) >= last || undefined,
+      'the last event at the rejoiner',
+    );
+    await reconnecting.until(
+      () => (reconnecting.events.at(-1)?.seq ?? reconnectedSeqs.at(-1) ?? 0) >= last || undefined,
+      'the last event at the reconnecting reader',
+    );
     await sleep(100);
     reconnectedSeqs.push(...reconnecting.events.map((e) => e.seq));
     expectConsecutive(
@@ -198,29 +234,33 @@ describe('concurrent writers', () => {
       expected,
     );
     expectConsecutive(reconnectedSeqs, start, expected);
-  });
+  }, 60_000);
 });
 
 describe('reload when the gap is too old', () => {
-  let doc: { id: string; text: string };
+  let old: { id: string; text: string };
   beforeAll(async () => {
     const res = await s.owner.agent
       .post(`/api/groups/${s.slug}/documents`)
-      .send({ title: 'Replay window', format: 'text', content: 'A short text about tin mines and the miners who worked them.' })
+      .send({
+        title: 'Replay window',
+        format: 'text',
+        content: 'A short text about tin mines and the miners who worked them.',
+      })
       .expect(201);
-    doc = res.body as { id: string; text: string };
+    old = res.body as { id: string; text: string };
     // 1,001 old events, written straight into the outbox (far cheaper than 1,001 POSTs).
     await sql(
       `INSERT INTO document_events (document_id, seq, type, payload, audience)
        SELECT $1::uuid, g, 'annotation.deleted', jsonb_build_object('id', gen_random_uuid()), '{}'::jsonb FROM generate_series(1, 1001) g`,
-      [doc.id],
+      [old.id],
     );
-    await sql(`UPDATE documents SET event_seq = 1001 WHERE id = $1`, [doc.id]);
+    await sql(`UPDATE documents SET event_seq = 1001 WHERE id = $1`, [old.id]);
   });
 
   it('replays a gap of exactly the replay limit (1,000 events)', async () => {
     const c = clients.open(server.url, cookieOf(s.bob.agent));
-    expect(await c.join(doc.id, 1)).toEqual({ ok: true, seq: 1001 });
+    expect(await c.join(old.id, 1)).toEqual({ ok: true, seq: 1001 });
     expect(c.reloads).toEqual([]);
     expectConsecutive(
       c.events.map((e) => e.seq),
@@ -231,36 +271,37 @@ describe('reload when the gap is too old', () => {
 
   it('tells a reader whose lastSeq is older than the window to reload, then continues live', async () => {
     const c = clients.open(server.url, cookieOf(s.bob.agent));
-    expect(await c.join(doc.id, 0)).toEqual({ ok: true, seq: 1001 });
-    expect(c.reloads).toEqual([{ documentId: doc.id, seq: 1001 }]);
+    expect(await c.join(old.id, 0)).toEqual({ ok: true, seq: 1001 });
+    expect(c.reloads).toEqual([{ documentId: old.id, seq: 1001 }]);
     expect(c.events).toEqual([]);
-    const a = await annotate(s.alice, doc.id, doc.text, 'tin mines');
+    const a = await annotate(s.alice, old.id, old.text, 'tin mines');
     const e = await c.nextEvent(() => true, 'the live event');
     expect(e).toMatchObject({ seq: 1002, type: 'annotation.created', payload: { id: a.id } });
   });
 
   it('tells a reader whose lastSeq is in the future to reload', async () => {
     const c = clients.open(server.url, cookieOf(s.bob.agent));
-    const res = await c.join(doc.id, 50_000);
+    const res = await c.join(old.id, 50_000);
     expect(res).toMatchObject({ ok: true });
     const seq = (res as { seq: number }).seq;
-    expect(c.reloads).toEqual([{ documentId: doc.id, seq }]);
+    expect(c.reloads).toEqual([{ documentId: old.id, seq }]);
     expect(c.events).toEqual([]);
   });
 });
 
 describe('housekeeping', () => {
   it('keeps nothing of a socket that disconnects while its join is in flight', async () => {
-    const hub = server.app.get(RealtimeHub) as unknown as { docs: Map<string, Map<string, unknown>> };
+    // White-box: the hub's subscriptions per document.
+    const hub = server.app.get<RealtimeHub, { docs: Map<string, Map<string, unknown>> }>(RealtimeHub);
     const rooms = server.app.get(RealtimeGateway).server.of('/').adapter.rooms;
-    const subscribers = (): number => hub.docs.get(s.documentId)?.size ?? 0;
-    const room = (): number => rooms.get(`doc:${s.documentId}`)?.size ?? 0;
+    const subscribers = (): number => hub.docs.get(doc.id)?.size ?? 0;
+    const room = (): number => rooms.get(`doc:${doc.id}`)?.size ?? 0;
     const before = { subscribers: subscribers(), room: room() };
     // Closing at once drops the join before it runs; closing a few milliseconds later lands in its database reads.
     for (let delay = 0; delay < 12; delay++) {
       const c = clients.open(server.url, cookieOf(s.bob.agent));
       await c.connected();
-      c.socket.emit('doc:join', { documentId: s.documentId }, () => undefined);
+      c.socket.emit('doc:join', { documentId: doc.id }, () => undefined);
       await sleep(delay);
       c.close();
     }

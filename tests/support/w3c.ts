@@ -44,10 +44,9 @@ const readJson = (file: string): Record<string, unknown> =>
 let compiled: Record<W3cKind, Assertion[]> | undefined;
 
 function load(): Record<W3cKind, Assertion[]> {
-  // `AjvDraft04` is a CommonJS default export; under NodeNext it may arrive wrapped.
-  const AjvClass = ((Ajv as unknown as { default?: typeof Ajv }).default ?? Ajv) as typeof Ajv;
-  const formats = ((addFormats as unknown as { default?: typeof addFormats }).default ??
-    addFormats) as typeof addFormats;
+  // CommonJS modules: under NodeNext the default import is `module.exports`, whose `default` is the class (and the plugin).
+  const AjvClass = Ajv.default;
+  const formats = addFormats.default;
   const ajv = new AjvClass({ allErrors: true, strict: false });
   formats(ajv);
   for (const keyword of ['assertionType', 'expectedResult', 'onUnexpectedResult', 'errorMessage'])
@@ -67,9 +66,9 @@ function load(): Record<W3cKind, Assertion[]> {
       const validate = ajv.getSchema(id) ?? ajv.compile(schema);
       return {
         file,
-        title: String(schema.title ?? file),
-        errorMessage: String(schema.errorMessage ?? `${file} failed`),
-        assertionType: String(schema.assertionType ?? 'must'),
+        title: typeof schema.title === 'string' ? schema.title : file,
+        errorMessage: typeof schema.errorMessage === 'string' ? schema.errorMessage : `${file} failed`,
+        assertionType: typeof schema.assertionType === 'string' ? schema.assertionType : 'must',
         expectedResult: schema.expectedResult === 'invalid' ? 'invalid' : 'valid',
         validate,
       };
@@ -112,12 +111,13 @@ export function w3cExportFailures(doc: Record<string, unknown>): { where: string
   const isCollection = doc.type === 'AnnotationCollection';
   if (isCollection) for (const f of w3cFailures('collection', doc)) out.push({ where: 'collection', failure: f });
   for (const f of w3cFailures('page', doc)) out.push({ where: isCollection ? 'collection.first' : 'page', failure: f });
-  const page = (isCollection ? doc.first : doc) as { items?: unknown[] } | string | undefined;
-  const items = page && typeof page === 'object' && Array.isArray(page.items) ? page.items : [];
+  const page: unknown = isCollection ? doc.first : doc;
+  const items: unknown[] =
+    page && typeof page === 'object' && 'items' in page && Array.isArray(page.items) ? page.items : [];
   items.forEach((item, i) => {
     const withContext =
       item && typeof item === 'object' && !('@context' in item) ? { '@context': doc['@context'], ...item } : item;
-    const id = item && typeof item === 'object' && 'id' in item ? String((item as { id: unknown }).id) : `#${i}`;
+    const id = item && typeof item === 'object' && 'id' in item ? String(item.id) : `#${i}`;
     for (const f of w3cFailures('annotation', withContext)) out.push({ where: `item ${i} (${id})`, failure: f });
   });
   return out;

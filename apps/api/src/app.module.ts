@@ -38,12 +38,30 @@ import { RealtimeGateway } from './realtime/realtime.gateway.js';
 import { RealtimeHub } from './realtime/realtime-hub.js';
 import { DemoSeedService } from './seed/demo-seed.service.js';
 import { SeedRepository } from './seed/seed.repository.js';
+import { MemberRepository } from './members/member.repository.js';
+import { MembersController } from './members/members.controller.js';
+import { MembersService } from './members/members.service.js';
+import { MembershipEvents } from './members/membership-events.js';
+import { AuditRepository } from './moderation/audit.repository.js';
+import { ModerationController } from './moderation/moderation.controller.js';
+import { ModerationRepository } from './moderation/moderation.repository.js';
+import { ModerationService } from './moderation/moderation.service.js';
 import { AnalyticsController } from './analytics/analytics.controller.js';
 import { AnalyticsRepository } from './analytics/analytics.repository.js';
 import { AnalyticsService } from './analytics/analytics.service.js';
 import { ExportRepository } from './exports/export.repository.js';
 import { ExportsController } from './exports/exports.controller.js';
 import { ExportsService } from './exports/exports.service.js';
+import { DebateRepository } from './debates/debate.repository.js';
+import { DebatesController } from './debates/debates.controller.js';
+import { DebatesService } from './debates/debates.service.js';
+import { StancesService } from './debates/stances.service.js';
+import { VoteRepository } from './votes/vote.repository.js';
+import { VotesController } from './votes/votes.controller.js';
+import { VotesService } from './votes/votes.service.js';
+import { NotificationRepository } from './notifications/notification.repository.js';
+import { NotificationsController } from './notifications/notifications.controller.js';
+import { NotificationsService } from './notifications/notifications.service.js';
 
 @Module({})
 export class AppModule {
@@ -55,11 +73,16 @@ export class AppModule {
         OpenApiController,
         AuthController,
         GroupsController,
+        MembersController,
+        ModerationController,
         DocumentsController,
         AnnotationsController,
         RevisionController,
         ExportsController,
         AnalyticsController,
+        DebatesController,
+        VotesController,
+        NotificationsController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -80,6 +103,12 @@ export class AppModule {
         MembershipRepository,
         GroupRepository,
         GroupsService,
+        MemberRepository,
+        MembershipEvents,
+        MembersService,
+        AuditRepository,
+        ModerationRepository,
+        ModerationService,
         DocumentRepository,
         DocumentsService,
         SeedRepository,
@@ -95,6 +124,13 @@ export class AppModule {
         AnalyticsService,
         RevisionRepository,
         RevisionService,
+        DebateRepository,
+        StancesService,
+        DebatesService,
+        VoteRepository,
+        VotesService,
+        NotificationRepository,
+        NotificationsService,
         RealtimeHub,
         RealtimeGateway,
       ],

@@ -53,7 +53,11 @@ export class AnalyticsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   documents(groupId: string): Promise<AnalyticsDocumentRow[]> {
-    return this.prisma.document.findMany({ where: { groupId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true, title: true } });
+    return this.prisma.document.findMany({
+      where: { groupId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true, title: true },
+    });
   }
 
   async students(groupId: string): Promise<AnalyticsStudentRow[]> {
@@ -105,7 +109,13 @@ export class AnalyticsRepository {
   stances(documentIds: string[]): Promise<AnalyticsStanceRow[]> {
     return this.prisma.stance.findMany({
       where: { debate: { documentId: { in: documentIds } } },
-      select: { userId: true, positionId: true, annotationId: true, replyId: true, debate: { select: { documentId: true } } },
+      select: {
+        userId: true,
+        positionId: true,
+        annotationId: true,
+        replyId: true,
+        debate: { select: { documentId: true } },
+      },
     });
   }
 }

@@ -4,16 +4,13 @@ import type { AuthContext } from '../auth/auth-context.js';
 import { Clock } from '../common/clock.js';
 import { forbidden, notFound } from '../common/problem.js';
 import { attachment, CSV_MEDIA_TYPE, type CsvCell, fileSlug, toCsv } from '../exports/csv.js';
+import type { FileResponse } from '../exports/file-response.js';
 import { canTeach } from '../groups/groups.service.js';
 import { MembershipRepository } from '../groups/membership.repository.js';
 import { AnalyticsRepository } from './analytics.repository.js';
 import { computeAnalytics, MOVES } from './metrics.js';
 
-export interface AnalyticsResult {
-  contentType: string;
-  body: AnalyticsReport | string;
-  disposition?: string;
-}
+export type AnalyticsResult = FileResponse<AnalyticsReport>;
 
 export const ANALYTICS_CSV_COLUMNS = [
   'student',
@@ -64,10 +61,13 @@ export class AnalyticsService {
     };
     if (query.format !== 'csv') return { contentType: 'application/json; charset=utf-8', body: report };
     const titles = new Map(documents.map((d) => [d.id, d.title]));
-    const title = query.documentId ? titles.get(query.documentId) ?? 'document' : 'all-documents';
+    const title = query.documentId ? (titles.get(query.documentId) ?? 'document') : 'all-documents';
     return {
       contentType: CSV_MEDIA_TYPE,
-      body: toCsv(ANALYTICS_CSV_COLUMNS, rows.map((r) => csvRow(r, titles.get(r.documentId) ?? ''))),
+      body: toCsv(
+        ANALYTICS_CSV_COLUMNS,
+        rows.map((r) => csvRow(r, titles.get(r.documentId) ?? '')),
+      ),
       disposition: attachment(`${access.slug}-analytics-${fileSlug(title)}.csv`),
     };
   }

@@ -3,7 +3,14 @@ import type { AnalyticsAnnotationRow, AnalyticsReplyRow, AnalyticsStanceRow } fr
 
 export const MOVES: readonly ReplyMove[] = ['comment', 'support', 'rebut', 'qualify', 'question', 'source-request'];
 
-const emptyMoves = (): MoveCounts => ({ comment: 0, support: 0, rebut: 0, qualify: 0, question: 0, 'source-request': 0 });
+const emptyMoves = (): MoveCounts => ({
+  comment: 0,
+  support: 0,
+  rebut: 0,
+  qualify: 0,
+  question: 0,
+  'source-request': 0,
+});
 
 export const emptyMetrics = (): AnalyticsMetrics => ({
   annotations: 0,
@@ -18,7 +25,7 @@ export const emptyMetrics = (): AnalyticsMetrics => ({
 
 /** Words as a reader counts them: runs of letters or digits in any script, joined by apostrophes or hyphens. */
 export function countWords(text: string): number {
-  return text.match(/[\p{L}\p{N}\p{M}]+(?:['’\-][\p{L}\p{N}\p{M}]+)*/gu)?.length ?? 0;
+  return text.match(/[\p{L}\p{N}\p{M}]+(?:['’-][\p{L}\p{N}\p{M}]+)*/gu)?.length ?? 0;
 }
 
 /**
@@ -100,7 +107,8 @@ export function computeAnalytics(input: {
   const privateReplies = new Set(input.replies.filter((r) => r.annotation.visibility === 'private').map((r) => r.id));
   for (const s of input.stances) {
     if (!studentIds.has(s.userId)) continue;
-    if ((s.annotationId && privateAnnotations.has(s.annotationId)) || (s.replyId && privateReplies.has(s.replyId))) continue;
+    if ((s.annotationId && privateAnnotations.has(s.annotationId)) || (s.replyId && privateReplies.has(s.replyId)))
+      continue;
     const k = key(s.userId, s.debate.documentId);
     positions.set(k, (positions.get(k) ?? new Set()).add(s.positionId));
     cell(s.userId, s.debate.documentId);

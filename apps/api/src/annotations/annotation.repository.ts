@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 
 const AUTHOR = { select: { id: true, displayName: true, handle: true } } as const;
 /** The stance an annotation or reply takes in a debate (at most one: see debates/stances.service.ts). */
@@ -61,22 +61,73 @@ export class AnnotationRepository {
     return tx.annotation.findUnique({ where: { id }, include: annotationInclude(viewerId) });
   }
 
-  list(f: ListFilter): Promise<AnnotationRow[]> {
-    return this.prisma.annotation.findMany({
-      where: {
-        documentId: f.documentId,
-        OR: [{ visibility: 'group' }, { authorId: f.viewerId }],
-        ...(f.authorId ? { authorId: f.authorId } : {}),
-        ...(f.authorHandle ? { author: { handle: f.authorHandle } } : {}),
-        ...(f.tag ? { tags: { has: f.tag } } : {}),
-        ...(f.visibility ? { visibility: f.visibility } : {}),
-        ...(f.status ? { anchorStatus: f.status } : {}),
-        ...(f.ids ? { id: { in: f.ids } } : {}),
-      },
-      // Pinned annotations first (instructors pin what everyone should read), then in text order.
-      orderBy: [{ pinned: 'desc' }, { start: 'asc' }, { createdAt: 'asc' }],
-      include: annotationInclude(f.viewerId),
-    });
+  /**
+   * The annotations of a document the viewer may list (the group's and their own private ones) with their threads,
+   * in one statement that has PostgreSQL build the rows as JSON: the same rows `find` loads (every column, author,
+   * vote count, the viewer's vote, stance; replies oldest first), several times faster than loading them relation by
+   * relation. Pinned first, then in text order (orphans last).
+   */
+  async list(f: ListFilter): Promise<AnnotationRow[]> {
+    if (f.ids && f.ids.length === 0) return [];
+    const where = [
+      Prisma.sql`a.document_id = ${f.documentId}::uuid`,
+      Prisma.sql`(a.visibility = 'group' OR a.author_id = ${f.viewerId}::uuid)`,
+      ...(f.authorId ? [Prisma.sql`a.author_id = ${f.authorId}::uuid`] : []),
+      ...(f.authorHandle
+        ? [Prisma.sql`a.author_id IN (SELECT u.id FROM users u WHERE u.handle = ${f.authorHandle})`]
+        : []),
+      ...(f.tag ? [Prisma.sql`${f.tag} = ANY (a.tags)`] : []),
+      ...(f.visibility ? [Prisma.sql`a.visibility = ${f.visibility}::"Visibility"`] : []),
+      ...(f.status ? [Prisma.sql`a.anchor_status = ${f.status}::"AnchorStatus"`] : []),
+      ...(f.ids ? [Prisma.sql`a.id IN (${Prisma.join(f.ids.map((id) => Prisma.sql`${id}::uuid`))})`] : []),
+    ];
+    const viewer = Prisma.sql`${f.viewerId}::uuid`;
+    const rows = await this.prisma.$queryRaw<{ json: string }[]>`
+      WITH a AS (SELECT a.* FROM annotations a WHERE ${Prisma.join(where, ' AND ')}),
+      r AS (SELECT r.* FROM replies r WHERE r.annotation_id IN (SELECT id FROM a)),
+      av AS (
+        SELECT v.annotation_id AS id, count(*)::int AS n, (array_agg(v.id) FILTER (WHERE v.user_id = ${viewer}))[1] AS mine
+        FROM votes v WHERE v.annotation_id IN (SELECT id FROM a) GROUP BY v.annotation_id),
+      rv AS (
+        SELECT v.reply_id AS id, count(*)::int AS n, (array_agg(v.id) FILTER (WHERE v.user_id = ${viewer}))[1] AS mine
+        FROM votes v WHERE v.reply_id IN (SELECT id FROM r) GROUP BY v.reply_id),
+      ast AS (
+        SELECT DISTINCT ON (s.annotation_id) s.annotation_id AS id, s.debate_id, s.position_id, s.side
+        FROM stances s WHERE s.annotation_id IN (SELECT id FROM a) ORDER BY s.annotation_id, s.id),
+      rst AS (
+        SELECT DISTINCT ON (s.reply_id) s.reply_id AS id, s.debate_id, s.position_id, s.side
+        FROM stances s WHERE s.reply_id IN (SELECT id FROM r) ORDER BY s.reply_id, s.id),
+      threads AS (
+        SELECT r.annotation_id, json_agg(json_build_object(
+          'id', r.id, 'annotationId', r.annotation_id, 'parentId', r.parent_id, 'authorId', r.author_id,
+          'text', r.text, 'html', r.html, 'move', r.move, 'citations', r.citations, 'version', r.version,
+          'review', r.review, 'hiddenAt', r.hidden_at, 'hiddenReason', r.hidden_reason, 'removedAt', r.removed_at,
+          'deletedAt', r.deleted_at, 'createdAt', r.created_at, 'updatedAt', r.updated_at,
+          'author', json_build_object('id', u.id, 'displayName', u.display_name, 'handle', u.handle),
+          '_count', json_build_object('votes', coalesce(rv.n, 0)),
+          'votes', CASE WHEN rv.mine IS NULL THEN '[]'::json ELSE json_build_array(json_build_object('id', rv.mine)) END,
+          'stances', CASE WHEN rst.id IS NULL THEN '[]'::json
+            ELSE json_build_array(json_build_object('debateId', rst.debate_id, 'positionId', rst.position_id, 'side', rst.side)) END
+        ) ORDER BY r.created_at) AS replies
+        FROM r JOIN users u ON u.id = r.author_id LEFT JOIN rv ON rv.id = r.id LEFT JOIN rst ON rst.id = r.id
+        GROUP BY r.annotation_id)
+      SELECT coalesce(json_agg(json_build_object(
+        'id', a.id, 'documentId', a.document_id, 'authorId', a.author_id, 'target', a.target, 'exact', a.exact,
+        'prefix', a.prefix, 'suffix', a.suffix, 'revision', a.revision, 'anchorStatus', a.anchor_status,
+        'start', a.start, 'end', a."end", 'text', a.text, 'html', a.html, 'tags', a.tags, 'color', a.color,
+        'visibility', a.visibility, 'version', a.version, 'review', a.review, 'hiddenAt', a.hidden_at,
+        'hiddenReason', a.hidden_reason, 'removedAt', a.removed_at, 'locked', a.locked, 'pinned', a.pinned,
+        'deletedAt', a.deleted_at, 'createdAt', a.created_at, 'updatedAt', a.updated_at,
+        'author', json_build_object('id', u.id, 'displayName', u.display_name, 'handle', u.handle),
+        '_count', json_build_object('votes', coalesce(av.n, 0)),
+        'votes', CASE WHEN av.mine IS NULL THEN '[]'::json ELSE json_build_array(json_build_object('id', av.mine)) END,
+        'stances', CASE WHEN ast.id IS NULL THEN '[]'::json
+          ELSE json_build_array(json_build_object('debateId', ast.debate_id, 'positionId', ast.position_id, 'side', ast.side)) END,
+        'replies', coalesce(t.replies, '[]'::json)
+      ) ORDER BY a.pinned DESC, a.start, a.created_at), '[]'::json)::text AS json
+      FROM a JOIN users u ON u.id = a.author_id
+      LEFT JOIN av ON av.id = a.id LEFT JOIN ast ON ast.id = a.id LEFT JOIN threads t ON t.annotation_id = a.id`;
+    return hydrate(JSON.parse(rows[0]?.json ?? '[]') as Json[]);
   }
 
   /** Annotations whose note, quote or replies match a web-search style query (PostgreSQL full-text search). */
@@ -175,4 +226,28 @@ export class AnnotationRepository {
   findReply(id: string): Promise<{ id: string; annotationId: string } | null> {
     return this.prisma.reply.findUnique({ where: { id }, select: { id: true, annotationId: true } });
   }
+}
+
+type Json = Record<string, unknown>;
+
+const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
+
+/** JSON rows as Prisma returns them: timestamps as Dates, enum values by their Prisma names. */
+function hydrate(rows: Json[]): AnnotationRow[] {
+  for (const a of rows) {
+    hydrateDates(a);
+    for (const r of a.replies as Json[]) {
+      hydrateDates(r);
+      if (r.move === 'source-request') r.move = 'source_request';
+    }
+  }
+  return rows as unknown as AnnotationRow[];
+}
+
+function hydrateDates(row: Json): void {
+  row.createdAt = date(row.createdAt);
+  row.updatedAt = date(row.updatedAt);
+  row.hiddenAt = date(row.hiddenAt);
+  row.removedAt = date(row.removedAt);
+  row.deletedAt = date(row.deletedAt);
 }

@@ -21,6 +21,9 @@ import { EventRepository } from '../events/event.repository.js';
 import { canTeach } from '../groups/groups.service.js';
 import { type GroupAccess, MembershipRepository } from '../groups/membership.repository.js';
 import { appendAnnotationEvents, appendReplyEvents } from '../moderation/item-events.js';
+import { StancesService } from '../debates/stances.service.js';
+import { sortThreads } from '../debates/thread-sort.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { itemVisible, toAnnotationDto, toReplyDto, type Viewer } from './annotation.mapper.js';
 import { AnnotationRepository, type AnnotationRow } from './annotation.repository.js';
 import { AnchorerCache } from './anchorer-cache.js';
@@ -45,12 +48,16 @@ export class AnnotationsService {
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly stances: StancesService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async list(auth: AuthContext, documentId: string, query: AnnotationQuery): Promise<AnnotationList> {
     const access = await this.documentAccess(documentId, auth);
-    const viewer = this.viewer(auth, access);
-    const ids = query.q ? await this.annotations.search(documentId, query.q) : undefined;
+    // Commit-then-reveal: others' arguments in debates still sealed for this viewer are left out (and never match q).
+    const viewer = await this.stances.viewerFor(documentId, this.viewer(auth, access));
+    const matches = query.q ? await this.annotations.searchMatches(documentId, query.q) : undefined;
+    const ids = matches ? [...new Set(matches.map((m) => m.annotationId))] : undefined;
     const [rows, seq] = await Promise.all([
       this.annotations.list({
         documentId,
@@ -68,7 +75,21 @@ export class AnnotationsService {
       }),
       this.events.currentSeq(documentId),
     ]);
-    const items = rows.map((r) => toAnnotationDto(r, viewer)).filter((a): a is AnnotationDto => a !== null);
+    const items = sortThreads(
+      rows
+        .map((r) => toAnnotationDto(r, viewer))
+        .filter((a): a is AnnotationDto => a !== null)
+        .filter(
+          (a) =>
+            !matches ||
+            matches.some(
+              (m) =>
+                m.annotationId === a.id &&
+                (m.replyId === null || a.replies.some((r) => r.id === m.replyId && r.text !== '')),
+            ),
+        ),
+      query.sort,
+    );
     return { items, total: items.length, seq };
   }
 
@@ -80,8 +101,8 @@ export class AnnotationsService {
     const located = this.locate(this.anchorers.get(documentId, revision.number, revision.text), body.target, 'target');
     const text = body.text ?? '';
     const viewer = this.viewer(auth, access);
-    const { row, events } = await this.annotations.transaction(async (tx) => {
-      const row = await this.annotations.create(
+    const { row, events, notified } = await this.annotations.transaction(async (tx) => {
+      const created = await this.annotations.create(
         tx,
         {
           documentId,
@@ -103,9 +124,28 @@ export class AnnotationsService {
         },
         auth.user.id,
       );
-      return { row, events: await appendAnnotationEvents(this.events, tx, null, row, viewer) };
+      // A stance in a debate (409 when it is closed, 422 when not on this document: nothing is stored then).
+      const stance = body.stance
+        ? await this.stances.take(tx, {
+            userId: auth.user.id,
+            documentId,
+            stance: body.stance,
+            annotationId: created.id,
+          })
+        : null;
+      const row = this.stances.withStance(created, stance);
+      const notified = await this.notifications.forPost(tx, {
+        actorId: auth.user.id,
+        groupSlug: access.slug,
+        documentId,
+        annotationId: row.id,
+        text,
+        visibleToGroup: row.visibility === 'group' && row.review === 'approved',
+      });
+      return { row, notified, events: await appendAnnotationEvents(this.events, tx, null, row, viewer) };
     });
     this.bus.publish(events);
+    this.notifications.publish(notified);
     return toAnnotationDto(row, viewer)!;
   }
 
@@ -115,20 +155,29 @@ export class AnnotationsService {
     if (row.deletedAt) throw notFound('That annotation');
     this.checkCanPost(auth, access);
     const viewer = this.viewer(auth, access);
-    const { updated, events } = await this.annotations.transaction(async (tx) => {
+    const { updated, events, notified } = await this.annotations.transaction(async (tx) => {
       const ok = await this.annotations.updateVersioned(tx, id, body.version, {
         ...(body.text !== undefined ? { text: body.text, html: renderMarkdown(body.text) } : {}),
         ...(body.tags !== undefined ? { tags: [...new Set(body.tags)] } : {}),
         ...(body.visibility !== undefined ? { visibility: body.visibility } : {}),
         ...(body.color !== undefined ? { color: body.color } : {}),
       });
-      if (!ok) return { updated: null, events: null };
+      if (!ok) return { updated: null, events: null, notified: [] };
       const updated = (await this.annotations.findIn(tx, id, auth.user.id))!;
       const becamePrivate = updated.visibility === 'private' && row.visibility === 'group';
       const events = becamePrivate
         ? [await this.events.append(tx, row.documentId, 'annotation.deleted', { id })]
         : await appendAnnotationEvents(this.events, tx, row, updated, viewer);
-      return { updated, events };
+      const notified = await this.notifications.forPost(tx, {
+        actorId: auth.user.id,
+        groupSlug: access.slug,
+        documentId: row.documentId,
+        annotationId: id,
+        text: updated.text,
+        previousText: row.visibility === 'group' ? row.text : '',
+        visibleToGroup: updated.visibility === 'group' && updated.review === 'approved',
+      });
+      return { updated, events, notified };
     });
     if (!updated || !events) {
       throw conflict(
@@ -137,7 +186,8 @@ export class AnnotationsService {
       );
     }
     this.bus.publish(events);
-    return toAnnotationDto(updated, viewer)!;
+    this.notifications.publish(notified);
+    return toAnnotationDto(updated, await this.stances.viewerFor(row.documentId, viewer))!;
   }
 
   async remove(auth: AuthContext, id: string): Promise<void> {
@@ -167,8 +217,10 @@ export class AnnotationsService {
     }
     const citations = body.citations?.length ? await this.locateCitations(row.documentId, body.citations) : [];
     const viewer = this.viewer(auth, access);
-    const { reply, events } = await this.annotations.transaction(async (tx) => {
-      const reply = await this.annotations.createReply(
+    // Commit-then-reveal: no answering an argument one may not see yet.
+    await this.stances.assertUnsealed(row, viewer, body.parentId);
+    const { reply, events, notified } = await this.annotations.transaction(async (tx) => {
+      const created = await this.annotations.createReply(
         tx,
         {
           annotationId,
@@ -182,9 +234,29 @@ export class AnnotationsService {
         },
         auth.user.id,
       );
-      return { reply, events: await appendReplyEvents(this.events, tx, row, null, reply, viewer) };
+      const stance = body.stance
+        ? await this.stances.take(tx, {
+            userId: auth.user.id,
+            documentId: row.documentId,
+            stance: body.stance,
+            replyId: created.id,
+          })
+        : null;
+      const reply = this.stances.withStance(created, stance);
+      const notified = await this.notifications.forPost(tx, {
+        actorId: auth.user.id,
+        groupSlug: access.slug,
+        documentId: row.documentId,
+        annotationId,
+        replyId: reply.id,
+        text: body.text,
+        visibleToGroup: row.visibility === 'group' && reply.review === 'approved',
+        answers: [row.authorId, row.replies.find((r) => r.id === body.parentId)?.authorId],
+      });
+      return { reply, notified, events: await appendReplyEvents(this.events, tx, row, null, reply, viewer) };
     });
     this.bus.publish(events);
+    this.notifications.publish(notified);
     return toReplyDto(reply, viewer);
   }
 

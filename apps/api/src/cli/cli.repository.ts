@@ -5,7 +5,9 @@ export class CliRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** The group with its owner (the longest-standing one, should there be several); null for an unknown slug. */
-  async groupWithOwner(slug: string): Promise<{ id: string; slug: string; name: string; owner: { id: string; displayName: string } | null } | null> {
+  async groupWithOwner(
+    slug: string,
+  ): Promise<{ id: string; slug: string; name: string; owner: { id: string; displayName: string } | null } | null> {
     const group = await this.prisma.group.findUnique({
       where: { slug },
       select: {

@@ -54,7 +54,10 @@ export function parseImportArgs(argv: string[]): ImportOptions {
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) {
-    throw new CliError(`${positionals.length === 0 ? 'Name the file to import.' : 'Import one file at a time.'}\n\n${IMPORT_USAGE}`, 2);
+    throw new CliError(
+      `${positionals.length === 0 ? 'Name the file to import.' : 'Import one file at a time.'}\n\n${IMPORT_USAGE}`,
+      2,
+    );
   }
   if (!values.group) throw new CliError(`Name the group with --group SLUG.\n\n${IMPORT_USAGE}`, 2);
   if (values.format !== undefined && values.format !== 'text' && values.format !== 'markdown') {
@@ -77,8 +80,7 @@ const TITLE_MAX = 300;
 /** The document's opening heading (or, in Markdown, its first top-level one); else the file's name. */
 export function titleFor(doc: ParsedDocument, file: string): string {
   const first = doc.blocks[0];
-  const heading =
-    first?.kind === 'heading' ? first : doc.blocks.find((b) => b.kind === 'heading' && b.level === 1);
+  const heading = first?.kind === 'heading' ? first : doc.blocks.find((b) => b.kind === 'heading' && b.level === 1);
   const fromHeading = heading ? sliceCodePoints(doc.text, heading.start, heading.end).replace(/\s+/g, ' ').trim() : '';
   const title = fromHeading || path.basename(file).replace(/\.[^.]+$/, '') || path.basename(file);
   return [...title].slice(0, TITLE_MAX).join('').trim();

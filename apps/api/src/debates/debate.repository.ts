@@ -20,11 +20,17 @@ export type DebateRow = Prisma.DebateGetPayload<{ include: typeof DEBATE_INCLUDE
  */
 const revealing = (userId?: string): Prisma.StanceWhereInput => ({
   ...(userId ? { userId } : {}),
-  OR: [{ annotation: { deletedAt: null, visibility: 'group' } }, { reply: { deletedAt: null, annotation: { visibility: 'group' } } }],
+  OR: [
+    { annotation: { deletedAt: null, visibility: 'group' } },
+    { reply: { deletedAt: null, annotation: { visibility: 'group' } } },
+  ],
 });
 
 /** Still sealed at `now`: commit-then-reveal without a reveal time, or with one still ahead. */
-const sealedAt = (now: Date): Prisma.DebateWhereInput => ({ mode: 'commit_reveal', OR: [{ revealAt: null }, { revealAt: { gt: now } }] });
+const sealedAt = (now: Date): Prisma.DebateWhereInput => ({
+  mode: 'commit_reveal',
+  OR: [{ revealAt: null }, { revealAt: { gt: now } }],
+});
 
 const ITEM_MODERATION = { deletedAt: true, hiddenAt: true, removedAt: true, review: true } as const;
 
@@ -58,7 +64,16 @@ export const boardInclude = (viewerId: string) =>
         _count: { select: { votes: true } },
         votes: { where: { userId: viewerId }, select: { id: true } },
         annotation: {
-          select: { id: true, authorId: true, exact: true, start: true, end: true, visibility: true, ...ITEM_MODERATION, stances: { select: { debateId: true } } },
+          select: {
+            id: true,
+            authorId: true,
+            exact: true,
+            start: true,
+            end: true,
+            visibility: true,
+            ...ITEM_MODERATION,
+            stances: { select: { debateId: true } },
+          },
         },
       },
     },
@@ -89,7 +104,14 @@ export class DebateRepository {
 
   create(
     tx: Tx,
-    data: { documentId: string; question: string; mode: DebateMode; revealAt: Date | null; createdById: string; positions: { title: string; statement: string }[] },
+    data: {
+      documentId: string;
+      question: string;
+      mode: DebateMode;
+      revealAt: Date | null;
+      createdById: string;
+      positions: { title: string; statement: string }[];
+    },
   ): Promise<DebateRow> {
     const { positions, ...debate } = data;
     return tx.debate.create({
@@ -103,20 +125,35 @@ export class DebateRepository {
   }
 
   listForDocument(documentId: string): Promise<DebateRow[]> {
-    return this.prisma.debate.findMany({ where: { documentId }, orderBy: { createdAt: 'asc' }, include: DEBATE_INCLUDE });
+    return this.prisma.debate.findMany({
+      where: { documentId },
+      orderBy: { createdAt: 'asc' },
+      include: DEBATE_INCLUDE,
+    });
   }
 
   listForGroup(groupId: string): Promise<DebateRow[]> {
-    return this.prisma.debate.findMany({ where: { document: { groupId } }, orderBy: { createdAt: 'desc' }, include: DEBATE_INCLUDE });
+    return this.prisma.debate.findMany({
+      where: { document: { groupId } },
+      orderBy: { createdAt: 'desc' },
+      include: DEBATE_INCLUDE,
+    });
   }
 
-  update(tx: Tx, id: string, data: { status?: DebateStatus; revealAt?: Date | null; question?: string }): Promise<DebateRow> {
+  update(
+    tx: Tx,
+    id: string,
+    data: { status?: DebateStatus; revealAt?: Date | null; question?: string },
+  ): Promise<DebateRow> {
     return tx.debate.update({ where: { id }, data, include: DEBATE_INCLUDE });
   }
 
   /** The group's slug and whether it defaults to commit-then-reveal, for a document. */
   groupOfDocument(documentId: string): Promise<{ commitRevealDefault: boolean } | null> {
-    return this.prisma.group.findFirst({ where: { documents: { some: { id: documentId } } }, select: { commitRevealDefault: true } });
+    return this.prisma.group.findFirst({
+      where: { documents: { some: { id: documentId } } },
+      select: { commitRevealDefault: true },
+    });
   }
 
   /** `userId`'s current stance in each of `debateIds`. */
@@ -141,7 +178,10 @@ export class DebateRepository {
 
   /** The document's debates still sealed at `now`. */
   sealedDebates(documentId: string, now: Date, tx?: Tx): Promise<{ id: string; revealAt: Date | null }[]> {
-    return (tx ?? this.prisma).debate.findMany({ where: { documentId, ...sealedAt(now) }, select: { id: true, revealAt: true } });
+    return (tx ?? this.prisma).debate.findMany({
+      where: { documentId, ...sealedAt(now) },
+      select: { id: true, revealAt: true },
+    });
   }
 
   /** Who is admitted to a sealed debate: the group's instructors and everyone who has posted a revealing stance. */
@@ -149,7 +189,10 @@ export class DebateRepository {
     const db = tx ?? this.prisma;
     const [teachers, posters] = await Promise.all([
       db.membership.findMany({
-        where: { role: { in: ['owner', 'instructor'] }, group: { documents: { some: { debates: { some: { id: debateId } } } } } },
+        where: {
+          role: { in: ['owner', 'instructor'] },
+          group: { documents: { some: { debates: { some: { id: debateId } } } } },
+        },
         select: { userId: true },
       }),
       db.stance.findMany({ where: { debateId, ...revealing() }, select: { userId: true }, distinct: ['userId'] }),
@@ -162,7 +205,9 @@ export class DebateRepository {
    * debate row: closing waits for stances being taken, and a stance taken after a close sees it closed).
    */
   async lockPosition(tx: Tx, positionId: string): Promise<PositionLock | null> {
-    const rows = await tx.$queryRaw<{ positionId: string; debateId: string; documentId: string; status: DebateStatus }[]>`
+    const rows = await tx.$queryRaw<
+      { positionId: string; debateId: string; documentId: string; status: DebateStatus }[]
+    >`
       SELECT p.id::text AS "positionId", d.id::text AS "debateId", d.document_id::text AS "documentId", d.status::text AS status
       FROM positions p JOIN debates d ON d.id = p.debate_id
       WHERE p.id = ${positionId}::uuid
@@ -173,10 +218,20 @@ export class DebateRepository {
   /** Marks `userId`'s current stance in the debate as superseded, and takes the new one. */
   async takeStance(
     tx: Tx,
-    data: { debateId: string; positionId: string; userId: string; side: StanceSide; annotationId: string | null; replyId: string | null },
+    data: {
+      debateId: string;
+      positionId: string;
+      userId: string;
+      side: StanceSide;
+      annotationId: string | null;
+      replyId: string | null;
+    },
     at: Date,
   ): Promise<{ id: string }> {
-    await tx.stance.updateMany({ where: { debateId: data.debateId, userId: data.userId, supersededAt: null }, data: { supersededAt: at } });
+    await tx.stance.updateMany({
+      where: { debateId: data.debateId, userId: data.userId, supersededAt: null },
+      data: { supersededAt: at },
+    });
     return tx.stance.create({ data: { ...data, createdAt: at }, select: { id: true } });
   }
 
@@ -189,13 +244,28 @@ export class DebateRepository {
       where: { id: annotationId },
       select: {
         stances: { select: { debateId: true } },
-        replies: { orderBy: { createdAt: 'asc' }, select: { id: true, parentId: true, stances: { select: { debateId: true } } } },
+        replies: {
+          orderBy: { createdAt: 'asc' },
+          select: { id: true, parentId: true, stances: { select: { debateId: true } } },
+        },
       },
     });
     return {
       annotationDebates: a?.stances.map((s) => s.debateId) ?? [],
-      replies: a?.replies.map((r) => ({ id: r.id, parentId: r.parentId, debateIds: r.stances.map((s) => s.debateId) })) ?? [],
+      replies:
+        a?.replies.map((r) => ({ id: r.id, parentId: r.parentId, debateIds: r.stances.map((s) => s.debateId) })) ?? [],
     };
+  }
+
+  /** The debates each annotation of the document takes a stance in (annotations without one are left out). */
+  async annotationStanceDebates(documentId: string, tx?: Tx): Promise<Map<string, string[]>> {
+    const rows = await (tx ?? this.prisma).stance.findMany({
+      where: { annotation: { documentId } },
+      select: { annotationId: true, debateId: true },
+    });
+    const out = new Map<string, string[]>();
+    for (const r of rows) if (r.annotationId) out.set(r.annotationId, [...(out.get(r.annotationId) ?? []), r.debateId]);
+    return out;
   }
 
   /** The thread a reply belongs to. */
@@ -204,20 +274,37 @@ export class DebateRepository {
   }
 
   boardStances(debateId: string, viewerId: string): Promise<BoardStanceRow[]> {
-    return this.prisma.stance.findMany({ where: { debateId }, orderBy: { createdAt: 'asc' }, include: boardInclude(viewerId) });
+    return this.prisma.stance.findMany({
+      where: { debateId },
+      orderBy: { createdAt: 'asc' },
+      include: boardInclude(viewerId),
+    });
   }
 
   history(debateId: string, userId?: string) {
     return this.prisma.stance.findMany({
       where: { debateId, ...(userId ? { userId } : {}) },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      select: { id: true, positionId: true, side: true, annotationId: true, replyId: true, createdAt: true, supersededAt: true, user: AUTHOR },
+      select: {
+        id: true,
+        positionId: true,
+        side: true,
+        annotationId: true,
+        replyId: true,
+        createdAt: true,
+        supersededAt: true,
+        user: AUTHOR,
+      },
     });
   }
 
   /** The current text of a document, for quoting contested ranges. */
   async documentText(documentId: string): Promise<string> {
-    const rev = await this.prisma.documentRevision.findFirst({ where: { documentId }, orderBy: { number: 'desc' }, select: { text: true } });
+    const rev = await this.prisma.documentRevision.findFirst({
+      where: { documentId },
+      orderBy: { number: 'desc' },
+      select: { text: true },
+    });
     return rev?.text ?? '';
   }
 }

@@ -36,18 +36,35 @@ interface ThreadItem {
  * The replies of a thread that `userId` may not see: those someone else wrote taking a stance in a sealed debate,
  * and every reply below them. Replies must come parents first (they are ordered by creation).
  */
-export function sealedReplyIds(replies: ThreadItem[], isSealed: (debateId: string) => boolean, userId: string): Set<string> {
+export function sealedReplyIds(
+  replies: ThreadItem[],
+  isSealed: (debateId: string) => boolean,
+  userId: string,
+): Set<string> {
   const out = new Set<string>();
   for (const r of replies) {
-    if ((r.parentId !== null && out.has(r.parentId)) || (r.debateId !== null && r.authorId !== userId && isSealed(r.debateId))) out.add(r.id);
+    if (
+      (r.parentId !== null && out.has(r.parentId)) ||
+      (r.debateId !== null && r.authorId !== userId && isSealed(r.debateId))
+    )
+      out.add(r.id);
   }
   return out;
 }
 
-const replyItem = (r: ReplyDto): ThreadItem => ({ id: r.id, parentId: r.parentId, authorId: r.author?.id ?? null, debateId: r.stance?.debateId ?? null });
+const replyItem = (r: ReplyDto): ThreadItem => ({
+  id: r.id,
+  parentId: r.parentId,
+  authorId: r.author?.id ?? null,
+  debateId: r.stance?.debateId ?? null,
+});
 
 /** Cuts sealed replies out of an annotation's thread as `userId` would see it. */
-export function withoutSealedReplies(a: AnnotationDto, isSealed: (debateId: string) => boolean, userId: string): AnnotationDto {
+export function withoutSealedReplies(
+  a: AnnotationDto,
+  isSealed: (debateId: string) => boolean,
+  userId: string,
+): AnnotationDto {
   const cut = sealedReplyIds(a.replies.map(replyItem), isSealed, userId);
   return cut.size === 0 ? a : { ...a, replies: a.replies.filter((r) => !cut.has(r.id)) };
 }

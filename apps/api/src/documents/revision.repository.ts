@@ -20,6 +20,8 @@ export interface AnchorRow {
   id: string;
   authorId: string;
   visibility: 'private' | 'group';
+  review: 'approved' | 'pending' | 'rejected';
+  removedAt: Date | null;
   target: unknown;
   anchorStatus: AnchorStatus;
   start: number | null;
@@ -99,7 +101,17 @@ export class RevisionRepository {
   anchorsOf(tx: Tx, documentId: string): Promise<AnchorRow[]> {
     return tx.annotation.findMany({
       where: { documentId },
-      select: { id: true, authorId: true, visibility: true, target: true, anchorStatus: true, start: true, end: true },
+      select: {
+        id: true,
+        authorId: true,
+        visibility: true,
+        review: true,
+        removedAt: true,
+        target: true,
+        anchorStatus: true,
+        start: true,
+        end: true,
+      },
     });
   }
 

@@ -15,12 +15,22 @@ import type { AuthContext } from '../auth/auth-context.js';
 import { Clock } from '../common/clock.js';
 import { conflict, forbidden, notFound } from '../common/problem.js';
 import { EventBus } from '../events/event-bus.js';
-import { EventRepository, type StoredEvent } from '../events/event.repository.js';
+import { type Audience, EventRepository } from '../events/event.repository.js';
+import { StancesService } from '../debates/stances.service.js';
+import { appendAnnotationEvents } from '../moderation/item-events.js';
 import { canTeach } from '../groups/groups.service.js';
 import { type GroupAccess, MembershipRepository } from '../groups/membership.repository.js';
 import { parseContent } from './documents.service.js';
 import { emptyCounts, reanchor, reanchorCitations, sameAnchor } from './revision-anchoring.js';
-import { type AnchorUpdate, RevisionRepository } from './revision.repository.js';
+import { type AnchorRow, type AnchorUpdate, RevisionRepository } from './revision.repository.js';
+
+/** Who may hear where an annotation now is: whoever may see it (mapper and moderation rules). */
+function audienceOf(row: AnchorRow): Audience {
+  if (row.visibility === 'private') return { userId: row.authorId };
+  if (row.removedAt !== null) return { moderators: true };
+  if (row.review !== 'approved') return { moderators: true, userId: row.authorId };
+  return {};
+}
 
 /** Document revisions (an instructor corrects the text, every annotation is re-anchored) and re-attaching annotations. */
 @Injectable()
@@ -34,6 +44,7 @@ export class RevisionService {
     private readonly bus: EventBus,
     private readonly anchorers: AnchorerCache,
     private readonly clock: Clock,
+    private readonly stances: StancesService,
   ) {}
 
   async list(auth: AuthContext, documentId: string): Promise<RevisionList> {
@@ -80,7 +91,7 @@ export class RevisionService {
       });
 
       const counts = emptyCounts();
-      const changed: (AnchorUpdate & { audience: { userId?: string } })[] = [];
+      const changed: (AnchorUpdate & { audience: Audience })[] = [];
       for (const row of await this.revisions.anchorsOf(tx, documentId)) {
         const before = { status: row.anchorStatus, start: row.start, end: row.end };
         const after = reanchor(anchorer, row.target, before);
@@ -89,7 +100,7 @@ export class RevisionService {
           changed.push({
             id: row.id,
             ...after,
-            audience: row.visibility === 'private' ? { userId: row.authorId } : {},
+            audience: audienceOf(row),
           });
         }
       }
@@ -104,13 +115,15 @@ export class RevisionService {
       );
       await this.revisions.updateCitations(tx, citations);
 
-      const events: StoredEvent[] = [];
-      for (const c of changed) {
-        const anchor = { status: c.status, start: c.start, end: c.end };
-        events.push(
-          await this.events.append(tx, documentId, 'annotation.reanchored', { id: c.id, anchor }, c.audience),
-        );
-      }
+      const events = await this.events.appendMany(
+        tx,
+        documentId,
+        'annotation.reanchored',
+        changed.map(({ id, status, start, end, audience }) => ({
+          payload: { id, anchor: { status, start, end } },
+          audience,
+        })),
+      );
       return { revision, events, counts };
     });
     this.bus.publish(events);
@@ -155,6 +168,13 @@ export class RevisionService {
     );
 
     const result = await this.annotations.transaction(async (tx) => {
+      // The selection was located in `revision`: a revision committed meanwhile would leave it pointing at old text.
+      if ((await this.revisions.lockLatest(tx, row.documentId)) !== revision.number) {
+        throw conflict(
+          'document-revised',
+          'The document was revised meanwhile; select the passage again in its new text.',
+        );
+      }
       const ok = await this.annotations.reattach(tx, id, body.version, {
         target: located.target,
         exact: located.exact,
@@ -166,10 +186,7 @@ export class RevisionService {
       });
       if (!ok) return null;
       const updated = (await this.annotations.findIn(tx, id, auth.user.id))!;
-      const dto = toAnnotationDto(updated, viewer)!;
-      const audience = updated.visibility === 'private' ? { userId: updated.authorId } : {};
-      const event = await this.events.append(tx, updated.documentId, 'annotation.updated', dto, audience);
-      return { dto, event };
+      return { updated, events: await appendAnnotationEvents(this.events, tx, row, updated, viewer) };
     });
     if (!result) {
       throw conflict(
@@ -177,8 +194,8 @@ export class RevisionService {
         `Someone saved this annotation after version ${body.version}; reload it and try again.`,
       );
     }
-    this.bus.publish([result.event]);
-    return result.dto;
+    this.bus.publish(result.events);
+    return toAnnotationDto(result.updated, await this.stances.viewerFor(row.documentId, viewer))!;
   }
 
   private async documentAccess(documentId: string, auth: AuthContext): Promise<GroupAccess> {

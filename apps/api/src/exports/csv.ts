@@ -22,7 +22,13 @@ export function toCsv(header: readonly string[], rows: readonly CsvCell[][]): st
 
 /** A `Content-Disposition` for downloading `name` (ASCII fallback plus the RFC 5987 UTF-8 form). */
 export function attachment(name: string): string {
-  const ascii = name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '').replace(/\s+/g, ' ').trim() || 'export';
+  const ascii =
+    name
+      .normalize('NFKD')
+      .replace(/[^\x20-\x7e]/g, '')
+      .replace(/["\\]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim() || 'export';
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 

@@ -12,6 +12,9 @@ export class ExportRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   document(id: string): Promise<ExportDocumentRow | null> {
-    return this.prisma.document.findUnique({ where: { id }, select: { id: true, title: true, group: { select: { slug: true } } } });
+    return this.prisma.document.findUnique({
+      where: { id },
+      select: { id: true, title: true, group: { select: { slug: true } } },
+    });
   }
 }

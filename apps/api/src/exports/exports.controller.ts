@@ -1,24 +1,21 @@
-import { Controller, Res } from '@nestjs/common';
+import { Controller, type StreamableFile } from '@nestjs/common';
 import { type ExportQuery, type ExportResponse, routes } from '@scholia/shared';
-import type { Response } from 'express';
 import type { AuthContext } from '../auth/auth-context.js';
 import { Auth, Endpoint, ValidParams, ValidQuery } from '../common/endpoint.js';
 import { ExportsService } from './exports.service.js';
+import { fileBody } from './file-response.js';
 
 @Controller()
 export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
+  /** JSON-LD (`application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"`) or CSV, as `format` asks. */
   @Endpoint(routes.exportDocument)
   async export(
     @Auth() auth: AuthContext,
     @ValidParams(routes.exportDocument) p: { id: string },
     @ValidQuery(routes.exportDocument) q: ExportQuery,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<ExportResponse | string> {
-    const out = await this.exports.export(auth, p.id, q);
-    res.setHeader('Content-Type', out.contentType);
-    if (out.disposition) res.setHeader('Content-Disposition', out.disposition);
-    return out.body;
+  ): Promise<ExportResponse | StreamableFile> {
+    return fileBody(await this.exports.export(auth, p.id, q));
   }
 }

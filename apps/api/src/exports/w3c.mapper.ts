@@ -62,7 +62,10 @@ function masked(item: { moderation: { hidden: boolean }; author: AuthorRef | nul
 }
 
 /** The words of an item as the caller may see them, and how they are written. */
-function content(item: AnnotationDto | ReplyDto, viewer: Viewer): { value: string; format: 'text/markdown' | 'text/plain' } | null {
+function content(
+  item: AnnotationDto | ReplyDto,
+  viewer: Viewer,
+): { value: string; format: 'text/markdown' | 'text/plain' } | null {
   if (item.deleted) return null;
   if (masked(item, viewer)) return { value: HIDDEN_PLACEHOLDER, format: 'text/plain' };
   return item.text.trim() ? { value: item.text, format: 'text/markdown' } : null;
@@ -72,7 +75,9 @@ function person(c: ExportContext, a: AuthorRef): NonNullable<LdAnnotation['creat
   return { id: userIri(c, a.id), type: 'Person', name: a.displayName, nickname: a.handle };
 }
 
-type LdSelector = { type: 'TextPositionSelector'; start: number; end: number } | { type: 'TextQuoteSelector'; exact: string; prefix?: string; suffix?: string };
+type LdSelector =
+  | { type: 'TextPositionSelector'; start: number; end: number }
+  | { type: 'TextQuoteSelector'; exact: string; prefix?: string; suffix?: string };
 
 /**
  * The selectors of a passage against the document's current text (positions in code points). The quote is kept as it
@@ -107,7 +112,8 @@ function ldAnnotation(a: AnnotationDto, c: ExportContext): LdAnnotation {
   const note = content(a, c.viewer);
   const bodies: Record<string, string>[] = [];
   if (note) bodies.push({ type: 'TextualBody', value: note.value, format: note.format, purpose: 'commenting' });
-  if (!a.deleted && !masked(a, c.viewer)) for (const tag of a.tags) bodies.push({ type: 'TextualBody', value: tag, purpose: 'tagging' });
+  if (!a.deleted && !masked(a, c.viewer))
+    for (const tag of a.tags) bodies.push({ type: 'TextualBody', value: tag, purpose: 'tagging' });
   const body = one(bodies);
   return {
     '@context': ANNO_CONTEXT,
@@ -127,10 +133,15 @@ function ldReply(a: AnnotationDto, r: ReplyDto, c: ExportContext): LdAnnotation 
   const bodies: Record<string, string>[] = [];
   if (note) bodies.push({ type: 'TextualBody', value: note.value, format: note.format, purpose: 'replying' });
   // The argumentative move (support, rebut, …) classifies the reply; a plain comment needs no label.
-  if (!r.deleted && !masked(r, c.viewer) && r.move !== 'comment') bodies.push({ type: 'TextualBody', value: r.move, purpose: 'classifying' });
+  if (!r.deleted && !masked(r, c.viewer) && r.move !== 'comment')
+    bodies.push({ type: 'TextualBody', value: r.move, purpose: 'classifying' });
   const body = one(bodies);
   const answers = r.parentId ? replyIri(c, r.parentId) : annotationIri(c, a.id);
-  const cited = r.citations.map((x) => ({ type: 'SpecificResource' as const, source: documentIri(c), selector: selectors(x.target, x.anchor) }));
+  const cited = r.citations.map((x) => ({
+    type: 'SpecificResource' as const,
+    source: documentIri(c),
+    selector: selectors(x.target, x.anchor),
+  }));
   return {
     '@context': ANNO_CONTEXT,
     id: replyIri(c, r.id),

@@ -5,7 +5,12 @@ import { type AuditInput, recordAudit } from '../moderation/audit.repository.js'
 
 const AUTHOR = { select: { id: true, displayName: true, handle: true } } as const;
 
-const MEMBER = { role: true, mutedUntil: true, joinedAt: true, user: AUTHOR } as const satisfies Prisma.MembershipSelect;
+const MEMBER = {
+  role: true,
+  mutedUntil: true,
+  joinedAt: true,
+  user: AUTHOR,
+} as const satisfies Prisma.MembershipSelect;
 export type MemberRow = Prisma.MembershipGetPayload<{ select: typeof MEMBER }>;
 
 const INVITE = {
@@ -45,8 +50,14 @@ export class MemberRepository {
   }
 
   async members(groupId: string): Promise<MemberRow[]> {
-    const rows = await this.prisma.membership.findMany({ where: { groupId }, select: MEMBER, orderBy: { joinedAt: 'asc' } });
-    return rows.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.user.displayName.localeCompare(b.user.displayName));
+    const rows = await this.prisma.membership.findMany({
+      where: { groupId },
+      select: MEMBER,
+      orderBy: { joinedAt: 'asc' },
+    });
+    return rows.sort(
+      (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.user.displayName.localeCompare(b.user.displayName),
+    );
   }
 
   member(groupId: string, userId: string): Promise<MemberRow | null> {
@@ -56,7 +67,10 @@ export class MemberRepository {
   /** Changes a role only if it is still `from` (two instructors clicking at once); null when it was not. */
   async setRole(groupId: string, userId: string, from: Role, to: Role, audit: Audit): Promise<MemberRow | null> {
     return this.prisma.$transaction(async (tx) => {
-      const res = await tx.membership.updateMany({ where: { groupId, userId, role: from }, data: { role: to, ...(to !== 'student' ? { mutedUntil: null } : {}) } });
+      const res = await tx.membership.updateMany({
+        where: { groupId, userId, role: from },
+        data: { role: to, ...(to !== 'student' ? { mutedUntil: null } : {}) },
+      });
       if (res.count !== 1) return null;
       await recordAudit(tx, { ...audit, groupId });
       return tx.membership.findUnique({ where: { groupId_userId: { groupId, userId } }, select: MEMBER });
@@ -65,16 +79,24 @@ export class MemberRepository {
 
   /** The owner hands the group over: `toId` becomes the owner, `fromId` an instructor. False if either changed meanwhile. */
   async transferOwnership(groupId: string, fromId: string, toId: string, audit: Audit): Promise<MemberRow | null> {
-    return this.prisma.$transaction(async (tx) => {
-      const demoted = await tx.membership.updateMany({ where: { groupId, userId: fromId, role: 'owner' }, data: { role: 'instructor' } });
-      const promoted = await tx.membership.updateMany({ where: { groupId, userId: toId, role: { not: 'owner' } }, data: { role: 'owner', mutedUntil: null } });
-      if (demoted.count !== 1 || promoted.count !== 1) throw new OwnershipChanged();
-      await recordAudit(tx, { ...audit, groupId });
-      return tx.membership.findUnique({ where: { groupId_userId: { groupId, userId: toId } }, select: MEMBER });
-    }).catch((error: unknown) => {
-      if (error instanceof OwnershipChanged) return null;
-      throw error;
-    });
+    return this.prisma
+      .$transaction(async (tx) => {
+        const demoted = await tx.membership.updateMany({
+          where: { groupId, userId: fromId, role: 'owner' },
+          data: { role: 'instructor' },
+        });
+        const promoted = await tx.membership.updateMany({
+          where: { groupId, userId: toId, role: { not: 'owner' } },
+          data: { role: 'owner', mutedUntil: null },
+        });
+        if (demoted.count !== 1 || promoted.count !== 1) throw new OwnershipChanged();
+        await recordAudit(tx, { ...audit, groupId });
+        return tx.membership.findUnique({ where: { groupId_userId: { groupId, userId: toId } }, select: MEMBER });
+      })
+      .catch((error: unknown) => {
+        if (error instanceof OwnershipChanged) return null;
+        throw error;
+      });
   }
 
   /** Removes a member whose role is still `role`; false when it is not (or they are gone). */
@@ -88,7 +110,11 @@ export class MemberRepository {
   }
 
   invites(groupId: string, roles: Role[]): Promise<InviteRow[]> {
-    return this.prisma.invite.findMany({ where: { groupId, role: { in: roles } }, orderBy: { createdAt: 'desc' }, select: INVITE });
+    return this.prisma.invite.findMany({
+      where: { groupId, role: { in: roles } },
+      orderBy: { createdAt: 'desc' },
+      select: INVITE,
+    });
   }
 
   invite(groupId: string, id: string): Promise<InviteRow | null> {

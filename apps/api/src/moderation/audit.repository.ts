@@ -59,7 +59,16 @@ const excerpt = (text: string, max = 80): string => {
 export function recordAudit(tx: Tx, entry: AuditInput): Promise<AuditRow> {
   return tx.moderationAction.create({
     data: { ...entry, reason: entry.reason ?? '', until: entry.until ?? null },
-    select: { id: true, action: true, targetType: true, targetId: true, reason: true, until: true, createdAt: true, actor: AUTHOR },
+    select: {
+      id: true,
+      action: true,
+      targetType: true,
+      targetId: true,
+      reason: true,
+      until: true,
+      createdAt: true,
+      actor: AUTHOR,
+    },
   });
 }
 
@@ -78,7 +87,9 @@ export class AuditRepository {
       groupId: f.groupId,
       ...(f.action ? { action: f.action } : {}),
       ...(f.actorId ? { actorId: f.actorId } : {}),
-      ...(f.from || f.before ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.before ? { lt: f.before } : {}) } } : {}),
+      ...(f.from || f.before
+        ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.before ? { lt: f.before } : {}) } }
+        : {}),
     };
     const [rows, total] = await Promise.all([
       this.prisma.moderationAction.findMany({
@@ -86,7 +97,16 @@ export class AuditRepository {
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         skip,
         take,
-        select: { id: true, action: true, targetType: true, targetId: true, reason: true, until: true, createdAt: true, actor: AUTHOR },
+        select: {
+          id: true,
+          action: true,
+          targetType: true,
+          targetId: true,
+          reason: true,
+          until: true,
+          createdAt: true,
+          actor: AUTHOR,
+        },
       }),
       this.prisma.moderationAction.count({ where }),
     ]);
@@ -94,8 +114,13 @@ export class AuditRepository {
   }
 
   /** Labels for the targets of some audit rows, keyed `type:id`; targets that no longer exist are left out. */
-  async describe(groupId: string, targets: { targetType: string; targetId: string }[]): Promise<Map<string, TargetDescription>> {
-    const ids = (type: string): string[] => [...new Set(targets.filter((t) => t.targetType === type).map((t) => t.targetId))];
+  async describe(
+    groupId: string,
+    targets: { targetType: string; targetId: string }[],
+  ): Promise<Map<string, TargetDescription>> {
+    const ids = (type: string): string[] => [
+      ...new Set(targets.filter((t) => t.targetType === type).map((t) => t.targetId)),
+    ];
     const isUuid = (s: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
     const [annotations, replies, flags, users, invites, group] = await Promise.all([
       this.prisma.annotation.findMany({
@@ -104,7 +129,13 @@ export class AuditRepository {
       }),
       this.prisma.reply.findMany({
         where: { id: { in: ids('reply').filter(isUuid) } },
-        select: { id: true, annotationId: true, text: true, author: AUTHOR, annotation: { select: { documentId: true } } },
+        select: {
+          id: true,
+          annotationId: true,
+          text: true,
+          author: AUTHOR,
+          annotation: { select: { documentId: true } },
+        },
       }),
       this.prisma.flag.findMany({
         where: { id: { in: ids('flag').filter(isUuid) } },
@@ -116,9 +147,17 @@ export class AuditRepository {
           reply: { select: { annotationId: true, author: AUTHOR, annotation: { select: { documentId: true } } } },
         },
       }),
-      this.prisma.user.findMany({ where: { id: { in: ids('member').filter(isUuid) } }, select: { id: true, displayName: true, handle: true } }),
-      this.prisma.invite.findMany({ where: { id: { in: ids('invite').filter(isUuid) }, groupId }, select: { id: true, role: true, code: true } }),
-      ids('group').length ? this.prisma.group.findUnique({ where: { id: groupId }, select: { id: true, name: true } }) : null,
+      this.prisma.user.findMany({
+        where: { id: { in: ids('member').filter(isUuid) } },
+        select: { id: true, displayName: true, handle: true },
+      }),
+      this.prisma.invite.findMany({
+        where: { id: { in: ids('invite').filter(isUuid) }, groupId },
+        select: { id: true, role: true, code: true },
+      }),
+      ids('group').length
+        ? this.prisma.group.findUnique({ where: { id: groupId }, select: { id: true, name: true } })
+        : null,
     ]);
     const out = new Map<string, TargetDescription>();
     for (const a of annotations) {
@@ -136,15 +175,25 @@ export class AuditRepository {
       });
     }
     for (const f of flags) {
-      const on = f.annotation ? `annotation by ${f.annotation.author.displayName}` : f.reply ? `reply by ${f.reply.author.displayName}` : 'a deleted item';
+      const on = f.annotation
+        ? `annotation by ${f.annotation.author.displayName}`
+        : f.reply
+          ? `reply by ${f.reply.author.displayName}`
+          : 'a deleted item';
       out.set(`flag:${f.id}`, {
         label: `Flag by ${f.reporter.displayName} on ${on}: “${excerpt(f.reason)}”`,
         documentId: f.annotation?.documentId ?? f.reply?.annotation.documentId ?? null,
         annotationId: f.annotation?.id ?? f.reply?.annotationId ?? null,
       });
     }
-    for (const u of users) out.set(`member:${u.id}`, { label: `${u.displayName} (@${u.handle})`, documentId: null, annotationId: null });
-    for (const i of invites) out.set(`invite:${i.id}`, { label: `${i.role} invite ${i.code.slice(0, 6)}…`, documentId: null, annotationId: null });
+    for (const u of users)
+      out.set(`member:${u.id}`, { label: `${u.displayName} (@${u.handle})`, documentId: null, annotationId: null });
+    for (const i of invites)
+      out.set(`invite:${i.id}`, {
+        label: `${i.role} invite ${i.code.slice(0, 6)}…`,
+        documentId: null,
+        annotationId: null,
+      });
     if (group) out.set(`group:${group.id}`, { label: group.name, documentId: null, annotationId: null });
     return out;
   }

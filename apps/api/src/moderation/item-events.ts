@@ -56,7 +56,8 @@ export async function appendAnnotationEvents(
   for (const { viewer, audience } of views(after.authorId)) {
     const had = before !== null && toAnnotationDto(before, viewer) !== null;
     const dto: AnnotationDto | null = toAnnotationDto(after, viewer);
-    if (dto) out.push(await events.append(tx, documentId, had ? 'annotation.updated' : 'annotation.created', dto, audience));
+    if (dto)
+      out.push(await events.append(tx, documentId, had ? 'annotation.updated' : 'annotation.created', dto, audience));
     else if (had) out.push(await events.append(tx, documentId, 'annotation.deleted', { id: after.id }, audience));
   }
   return out;
@@ -77,7 +78,15 @@ export async function appendReplyEvents(
   const documentId = annotation.documentId;
   if (annotation.visibility === 'private' || (!moderated(after) && (!before || !moderated(before)))) {
     const audience = annotation.visibility === 'private' ? { userId: annotation.authorId } : {};
-    return [await events.append(tx, documentId, before ? 'reply.updated' : 'reply.created', toReplyDto(after, actor), audience)];
+    return [
+      await events.append(
+        tx,
+        documentId,
+        before ? 'reply.updated' : 'reply.created',
+        toReplyDto(after, actor),
+        audience,
+      ),
+    ];
   }
   const out: StoredEvent[] = [];
   for (const { viewer, audience } of views(after.authorId)) {
@@ -86,7 +95,15 @@ export async function appendReplyEvents(
       const dto: ReplyDto = toReplyDto(after, viewer);
       out.push(await events.append(tx, documentId, had ? 'reply.updated' : 'reply.created', dto, audience));
     } else if (had) {
-      out.push(await events.append(tx, documentId, 'reply.deleted', { id: after.id, annotationId: after.annotationId }, audience));
+      out.push(
+        await events.append(
+          tx,
+          documentId,
+          'reply.deleted',
+          { id: after.id, annotationId: after.annotationId },
+          audience,
+        ),
+      );
     }
   }
   return out;

@@ -22,12 +22,20 @@ export class ModerationController {
   constructor(private readonly moderation: ModerationService) {}
 
   @Endpoint(routes.flagAnnotation)
-  flagAnnotation(@Auth() auth: AuthContext, @ValidParams(routes.flagAnnotation) p: Id, @ValidBody(routes.flagAnnotation) body: FlagBody): Promise<FlagDto> {
+  flagAnnotation(
+    @Auth() auth: AuthContext,
+    @ValidParams(routes.flagAnnotation) p: Id,
+    @ValidBody(routes.flagAnnotation) body: FlagBody,
+  ): Promise<FlagDto> {
     return this.moderation.flagAnnotation(auth, p.id, body);
   }
 
   @Endpoint(routes.flagReply)
-  flagReply(@Auth() auth: AuthContext, @ValidParams(routes.flagReply) p: Id, @ValidBody(routes.flagReply) body: FlagBody): Promise<FlagDto> {
+  flagReply(
+    @Auth() auth: AuthContext,
+    @ValidParams(routes.flagReply) p: Id,
+    @ValidBody(routes.flagReply) body: FlagBody,
+  ): Promise<FlagDto> {
     return this.moderation.flagReply(auth, p.id, body);
   }
 
@@ -42,12 +50,20 @@ export class ModerationController {
   }
 
   @Endpoint(routes.moderate)
-  moderate(@Auth() auth: AuthContext, @ValidParams(routes.moderate) p: Slug, @ValidBody(routes.moderate) body: ModerationBody): Promise<AuditEntry> {
+  moderate(
+    @Auth() auth: AuthContext,
+    @ValidParams(routes.moderate) p: Slug,
+    @ValidBody(routes.moderate) body: ModerationBody,
+  ): Promise<AuditEntry> {
     return this.moderation.moderate(auth, p.slug, body);
   }
 
   @Endpoint(routes.auditLog)
-  audit(@Auth() auth: AuthContext, @ValidParams(routes.auditLog) p: Slug, @ValidQuery(routes.auditLog) q: AuditQuery): Promise<AuditList> {
+  audit(
+    @Auth() auth: AuthContext,
+    @ValidParams(routes.auditLog) p: Slug,
+    @ValidQuery(routes.auditLog) q: AuditQuery,
+  ): Promise<AuditList> {
     return this.moderation.auditLog(auth, p.slug, q);
   }
 }

@@ -123,7 +123,10 @@ export class ModerationRepository {
         select: ANNOTATION_ITEM,
       }),
       this.prisma.reply.findMany({
-        where: { ...live, annotation: { visibility: 'group', deletedAt: null, removedAt: null, document: { groupId } } },
+        where: {
+          ...live,
+          annotation: { visibility: 'group', deletedAt: null, removedAt: null, document: { groupId } },
+        },
         orderBy: { createdAt: 'asc' },
         select: REPLY_ITEM,
       }),
@@ -143,7 +146,11 @@ export class ModerationRepository {
   }
 
   /** Resolves the open flags of an item (or one flag); how many were open. */
-  async resolveFlags(tx: Tx, target: { annotationId: string } | { replyId: string } | { id: string }, at: Date): Promise<number> {
+  async resolveFlags(
+    tx: Tx,
+    target: { annotationId: string } | { replyId: string } | { id: string },
+    at: Date,
+  ): Promise<number> {
     const res = await tx.flag.updateMany({ where: { ...target, resolvedAt: null }, data: { resolvedAt: at } });
     return res.count;
   }
@@ -156,9 +163,20 @@ export class ModerationRepository {
   }
 
   /** False when the member left or was removed meanwhile (or, for `onlyIfMutedAfter`, is not muted). */
-  async setMute(tx: Tx, groupId: string, userId: string, until: Date | null, onlyIfMutedAfter?: Date): Promise<boolean> {
+  async setMute(
+    tx: Tx,
+    groupId: string,
+    userId: string,
+    until: Date | null,
+    onlyIfMutedAfter?: Date,
+  ): Promise<boolean> {
     const res = await tx.membership.updateMany({
-      where: { groupId, userId, role: 'student', ...(onlyIfMutedAfter ? { mutedUntil: { gt: onlyIfMutedAfter } } : {}) },
+      where: {
+        groupId,
+        userId,
+        role: 'student',
+        ...(onlyIfMutedAfter ? { mutedUntil: { gt: onlyIfMutedAfter } } : {}),
+      },
       data: { mutedUntil: until },
     });
     return res.count === 1;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import {
   type AuditEntry,
   type AuditList,
@@ -18,6 +18,7 @@ import { AnnotationRepository } from '../annotations/annotation.repository.js';
 import { Clock } from '../common/clock.js';
 import { conflict, forbidden, notFound, ProblemException } from '../common/problem.js';
 import { EventBus } from '../events/event-bus.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { EventRepository, type StoredEvent } from '../events/event.repository.js';
 import { canTeach, GroupsService } from '../groups/groups.service.js';
 import type { GroupAccess } from '../groups/membership.repository.js';
@@ -25,7 +26,9 @@ import { MembershipRepository } from '../groups/membership.repository.js';
 import { AuditRepository, type AuditRow, recordAudit, type TargetDescription } from './audit.repository.js';
 import { appendAnnotationEvents, appendReplyEvents } from './item-events.js';
 import { type AnnotationItem, type ItemChange, ModerationRepository, type ReplyItem } from './moderation.repository.js';
-import { ModerationNotices, type ModerationNotice } from './moderation-notices.js';
+import { type Notified, NotificationsService } from '../notifications/notifications.service.js';
+
+type Tx = Prisma.TransactionClient;
 
 const HOUR = 3_600_000;
 const MAX_MUTE_DAYS = 365;
@@ -84,8 +87,9 @@ export class ModerationService {
     private readonly groups: GroupsService,
     private readonly events: EventRepository,
     private readonly bus: EventBus,
-    private readonly notices: ModerationNotices,
     private readonly clock: Clock,
+    /** Tells authors that their item was moderated (and members that they were muted), when notifications are on. */
+    @Optional() private readonly notifications?: NotificationsService,
   ) {}
 
   // ----- Flags ---------------------------------------------------------------------------------------------------------
@@ -100,20 +104,45 @@ export class ModerationService {
   async flagReply(auth: AuthContext, id: string, body: FlagBody): Promise<FlagDto> {
     const item = await this.repo.findReply(id);
     const access = item && (await this.members.byDocument(item.annotation.documentId, auth.user.id));
-    if (!item || !access || !this.canSee(item.annotation, access, auth) || !this.canSee(item, access, auth) || item.deletedAt) {
+    if (
+      !item ||
+      !access ||
+      !this.canSee(item.annotation, access, auth) ||
+      !this.canSee(item, access, auth) ||
+      item.deletedAt
+    ) {
       throw notFound('That reply');
     }
     return this.flag(auth, { replyId: id }, 'reply', body);
   }
 
-  private async flag(auth: AuthContext, target: { annotationId: string } | { replyId: string }, type: 'annotation' | 'reply', body: FlagBody): Promise<FlagDto> {
+  private async flag(
+    auth: AuthContext,
+    target: { annotationId: string } | { replyId: string },
+    type: 'annotation' | 'reply',
+    body: FlagBody,
+  ): Promise<FlagDto> {
     const flag = await this.repo.createFlag({ reporterId: auth.user.id, ...target, reason: body.reason });
-    if (!flag) throw conflict('already-flagged', `You have already flagged this ${type}; the moderators have it in their queue.`);
-    return { id: flag.id, targetType: type, targetId: 'annotationId' in target ? target.annotationId : target.replyId, reason: flag.reason, created: flag.createdAt.toISOString() };
+    if (!flag)
+      throw conflict(
+        'already-flagged',
+        `You have already flagged this ${type}; the moderators have it in their queue.`,
+      );
+    return {
+      id: flag.id,
+      targetType: type,
+      targetId: 'annotationId' in target ? target.annotationId : target.replyId,
+      reason: flag.reason,
+      created: flag.createdAt.toISOString(),
+    };
   }
 
   /** What a member may see and so flag: their own private items, group items unless removed or awaiting approval. */
-  private canSee(item: { authorId: string; review: string; removedAt: Date | null; visibility?: string }, access: GroupAccess, auth: AuthContext): boolean {
+  private canSee(
+    item: { authorId: string; review: string; removedAt: Date | null; visibility?: string },
+    access: GroupAccess,
+    auth: AuthContext,
+  ): boolean {
     if (item.visibility === 'private' && item.authorId !== auth.user.id) return false;
     return itemVisible(item, { userId: auth.user.id, moderator: canTeach(access.role) });
   }
@@ -135,7 +164,9 @@ export class ModerationService {
       entry.flags.push({ id: f.id, reporter: f.reporter, reason: f.reason, created: f.createdAt.toISOString() });
     }
     // Most flagged first; among equals, the longest waiting.
-    const items = [...byItem.values()].sort((a, b) => b.flagCount - a.flagCount || a.flags[0]!.created.localeCompare(b.flags[0]!.created));
+    const items = [...byItem.values()].sort(
+      (a, b) => b.flagCount - a.flagCount || a.flags[0]!.created.localeCompare(b.flags[0]!.created),
+    );
     return { items, total: items.length };
   }
 
@@ -159,28 +190,63 @@ export class ModerationService {
         row = await this.moderateMember(auth, access, body.action, body.targetId, reason, body.until);
         break;
       case 'resolve-flag':
-        row = await this.resolveFlags(auth, access, body.targetType as 'flag' | 'annotation' | 'reply', body.targetId, reason);
+        row = await this.resolveFlags(
+          auth,
+          access,
+          body.targetType as 'flag' | 'annotation' | 'reply',
+          body.targetId,
+          reason,
+        );
         break;
       default:
-        row = await this.moderateItem(auth, access, body.action, body.targetType as 'annotation' | 'reply', body.targetId, reason);
+        row = await this.moderateItem(
+          auth,
+          access,
+          body.action,
+          body.targetType as 'annotation' | 'reply',
+          body.targetId,
+          reason,
+        );
     }
     const described = await this.audit.describe(access.groupId, [row]);
     return toAuditEntry(row, described.get(`${row.targetType}:${row.targetId}`));
   }
 
-  private async moderateItem(auth: AuthContext, access: GroupAccess, action: ItemAction, type: 'annotation' | 'reply', id: string, reason: string): Promise<AuditRow> {
+  private async moderateItem(
+    auth: AuthContext,
+    access: GroupAccess,
+    action: ItemAction,
+    type: 'annotation' | 'reply',
+    id: string,
+    reason: string,
+  ): Promise<AuditRow> {
     const item = await this.locateItem(access, type, id);
     const annotationId = 'annotation' in item ? item.annotationId : item.id;
     const change = this.changeFor(action, reason);
     const viewer: Viewer = { userId: auth.user.id, moderator: true };
-    const { row, events } = await this.repo.transaction(async (tx) => {
+    const documentId = 'annotation' in item ? item.annotation.documentId : item.documentId;
+    const { row, events, notified } = await this.repo.transaction(async (tx) => {
       const before = await this.annotations.findIn(tx, annotationId, auth.user.id);
-      const changed = type === 'annotation' ? await this.repo.changeAnnotation(tx, id, change) : await this.repo.changeReply(tx, id, change);
+      const changed =
+        type === 'annotation'
+          ? await this.repo.changeAnnotation(tx, id, change)
+          : await this.repo.changeReply(tx, id, change);
       if (!changed || !before) throw this.stateConflict(action, type);
       if (action === 'hide' || action === 'remove' || action === 'reject') {
-        await this.repo.resolveFlags(tx, type === 'annotation' ? { annotationId: id } : { replyId: id }, this.clock.now());
+        await this.repo.resolveFlags(
+          tx,
+          type === 'annotation' ? { annotationId: id } : { replyId: id },
+          this.clock.now(),
+        );
       }
-      const row = await recordAudit(tx, { groupId: access.groupId, actorId: auth.user.id, action, targetType: type, targetId: id, reason });
+      const row = await recordAudit(tx, {
+        groupId: access.groupId,
+        actorId: auth.user.id,
+        action,
+        targetType: type,
+        targetId: id,
+        reason,
+      });
       const after = (await this.annotations.findIn(tx, annotationId, auth.user.id))!;
       let events: StoredEvent[];
       if (type === 'annotation') {
@@ -190,22 +256,19 @@ export class ModerationService {
         const now = after.replies.find((r) => r.id === id)!;
         events = await appendReplyEvents(this.events, tx, after, was, now, viewer);
       }
-      return { row, events };
+      const notified = await this.notify(tx, auth, item.authorId, {
+        action,
+        reason,
+        groupSlug: access.slug,
+        documentId,
+        annotationId,
+        ...(type === 'reply' ? { replyId: id } : {}),
+        excerpt: excerptOf(item.text || ('exact' in item ? item.exact : '')).slice(0, 120),
+      });
+      return { row, events, notified };
     });
     this.bus.publish(events);
-    this.notify({
-      kind: `moderation.${action}`,
-      userId: item.authorId,
-      actorId: auth.user.id,
-      groupId: access.groupId,
-      groupSlug: access.slug,
-      documentId: 'annotation' in item ? item.annotation.documentId : item.documentId,
-      annotationId,
-      replyId: type === 'reply' ? id : null,
-      action,
-      reason,
-      excerpt: excerptOf(item.text || ('exact' in item ? item.exact : '')).slice(0, 120),
-    });
+    this.notifications?.publish([notified]);
     return row;
   }
 
@@ -216,7 +279,10 @@ export class ModerationService {
       case 'hide':
         return { where: { hiddenAt: null, removedAt: null }, data: { hiddenAt: now, hiddenReason: reason } };
       case 'unhide':
-        return { where: { hiddenAt: { not: null }, removedAt: null, review: { not: 'rejected' } }, data: { hiddenAt: null, hiddenReason: null } };
+        return {
+          where: { hiddenAt: { not: null }, removedAt: null, review: { not: 'rejected' } },
+          data: { hiddenAt: null, hiddenReason: null },
+        };
       case 'remove':
         // Instructors still see a removed item, marked hidden with the reason; nobody else does.
         return { where: { removedAt: null }, data: { removedAt: now, hiddenAt: now, hiddenReason: reason } };
@@ -224,7 +290,10 @@ export class ModerationService {
         return { where: { review: 'pending', removedAt: null }, data: { review: 'approved' } };
       case 'reject':
         // The author still sees a rejected item, marked hidden with the reason; nobody else but instructors does.
-        return { where: { review: 'pending', removedAt: null }, data: { review: 'rejected', hiddenAt: now, hiddenReason: reason } };
+        return {
+          where: { review: 'pending', removedAt: null },
+          data: { review: 'rejected', hiddenAt: now, hiddenReason: reason },
+        };
       case 'lock':
         return { where: { locked: false, removedAt: null }, data: { locked: true } };
       case 'unlock':
@@ -251,7 +320,13 @@ export class ModerationService {
     return conflict('moderation-state', why[action]);
   }
 
-  private async resolveFlags(auth: AuthContext, access: GroupAccess, type: 'flag' | 'annotation' | 'reply', id: string, reason: string): Promise<AuditRow> {
+  private async resolveFlags(
+    auth: AuthContext,
+    access: GroupAccess,
+    type: 'flag' | 'annotation' | 'reply',
+    id: string,
+    reason: string,
+  ): Promise<AuditRow> {
     let target: { id: string } | { annotationId: string } | { replyId: string };
     if (type === 'flag') {
       const flag = await this.repo.findFlag(id);
@@ -264,12 +339,30 @@ export class ModerationService {
     }
     return this.repo.transaction(async (tx) => {
       const resolved = await this.repo.resolveFlags(tx, target, this.clock.now());
-      if (resolved === 0) throw conflict('no-open-flags', type === 'flag' ? 'This flag was already resolved.' : `This ${type} has no open flags.`);
-      return recordAudit(tx, { groupId: access.groupId, actorId: auth.user.id, action: 'resolve-flag', targetType: type, targetId: id, reason });
+      if (resolved === 0)
+        throw conflict(
+          'no-open-flags',
+          type === 'flag' ? 'This flag was already resolved.' : `This ${type} has no open flags.`,
+        );
+      return recordAudit(tx, {
+        groupId: access.groupId,
+        actorId: auth.user.id,
+        action: 'resolve-flag',
+        targetType: type,
+        targetId: id,
+        reason,
+      });
     });
   }
 
-  private async moderateMember(auth: AuthContext, access: GroupAccess, action: 'mute' | 'unmute', userId: string, reason: string, until?: string): Promise<AuditRow> {
+  private async moderateMember(
+    auth: AuthContext,
+    access: GroupAccess,
+    action: 'mute' | 'unmute',
+    userId: string,
+    reason: string,
+    until?: string,
+  ): Promise<AuditRow> {
     const member = await this.repo.member(access.groupId, userId);
     if (!member) throw notFound('That member');
     if (member.role !== 'student') throw forbidden('Only students can be muted.');
@@ -278,41 +371,55 @@ export class ModerationService {
     if (action === 'mute') {
       end = until ? new Date(until) : new Date(now.getTime() + DEFAULT_MUTE_HOURS * HOUR);
       if (end <= now || end.getTime() - now.getTime() > MAX_MUTE_DAYS * 24 * HOUR) {
-        throw new ProblemException(422, 'bad-mute-end', `A mute must end in the future and within ${MAX_MUTE_DAYS} days.`, {
-          errors: [{ path: 'body.until', message: `Choose a time in the next ${MAX_MUTE_DAYS} days` }],
-        });
+        throw new ProblemException(
+          422,
+          'bad-mute-end',
+          `A mute must end in the future and within ${MAX_MUTE_DAYS} days.`,
+          {
+            errors: [{ path: 'body.until', message: `Choose a time in the next ${MAX_MUTE_DAYS} days` }],
+          },
+        );
       }
     }
-    const row = await this.repo.transaction(async (tx) => {
+    const { row, notified } = await this.repo.transaction(async (tx) => {
       const ok = await this.repo.setMute(tx, access.groupId, userId, end, action === 'unmute' ? now : undefined);
       if (!ok) throw action === 'unmute' ? conflict('not-muted', 'This member is not muted.') : notFound('That member');
-      return recordAudit(tx, { groupId: access.groupId, actorId: auth.user.id, action, targetType: 'member', targetId: userId, reason, until: end });
+      const row = await recordAudit(tx, {
+        groupId: access.groupId,
+        actorId: auth.user.id,
+        action,
+        targetType: 'member',
+        targetId: userId,
+        reason,
+        until: end,
+      });
+      const notified = await this.notify(tx, auth, userId, {
+        action,
+        reason,
+        groupSlug: access.slug,
+        until: end?.toISOString() ?? null,
+      });
+      return { row, notified };
     });
-    this.notify({
-      kind: `moderation.${action}`,
-      userId,
-      actorId: auth.user.id,
-      groupId: access.groupId,
-      groupSlug: access.slug,
-      documentId: null,
-      annotationId: null,
-      replyId: null,
-      action,
-      reason,
-      until: end?.toISOString() ?? null,
-    });
+    this.notifications?.publish([notified]);
     return row;
   }
 
   /** The annotation or reply in this group, or 404: also for items nobody may act on (private, deleted by the author). */
-  private async locateItem(access: GroupAccess, type: 'annotation' | 'reply', id: string): Promise<AnnotationItem | ReplyItem> {
+  private async locateItem(
+    access: GroupAccess,
+    type: 'annotation' | 'reply',
+    id: string,
+  ): Promise<AnnotationItem | ReplyItem> {
     if (type === 'annotation') {
       const a = await this.repo.findAnnotation(id);
-      if (!a || a.document.groupId !== access.groupId || a.visibility === 'private' || a.deletedAt) throw notFound('That annotation');
+      if (!a || a.document.groupId !== access.groupId || a.visibility === 'private' || a.deletedAt)
+        throw notFound('That annotation');
       return a;
     }
     const r = await this.repo.findReply(id);
-    if (!r || r.annotation.document.groupId !== access.groupId || r.annotation.visibility === 'private' || r.deletedAt) throw notFound('That reply');
+    if (!r || r.annotation.document.groupId !== access.groupId || r.annotation.visibility === 'private' || r.deletedAt)
+      throw notFound('That reply');
     return r;
   }
 
@@ -324,19 +431,34 @@ export class ModerationService {
     const perPage = q.perPage ?? 50;
     let actorId: string | undefined;
     if (q.actor) {
-      actorId = /^[0-9a-f-]{36}$/i.test(q.actor) ? q.actor : ((await this.audit.userIdByHandle(q.actor.replace(/^@/, ''))) ?? undefined);
+      actorId = /^[0-9a-f-]{36}$/i.test(q.actor)
+        ? q.actor
+        : ((await this.audit.userIdByHandle(q.actor.replace(/^@/, ''))) ?? undefined);
       if (!actorId) return { items: [], total: 0, page, perPage };
     }
     const from = q.from ? new Date(q.from.length === 10 ? `${q.from}T00:00:00Z` : q.from) : undefined;
     // A date alone means up to the end of that day; a moment means up to and including it.
-    const before = q.to ? new Date(q.to.length === 10 ? Date.parse(`${q.to}T00:00:00Z`) + 24 * HOUR : Date.parse(q.to) + 1) : undefined;
+    const before = q.to
+      ? new Date(q.to.length === 10 ? Date.parse(`${q.to}T00:00:00Z`) + 24 * HOUR : Date.parse(q.to) + 1)
+      : undefined;
     const { rows, total } = await this.audit.list(
-      { groupId: access.groupId, ...(q.action ? { action: q.action } : {}), ...(actorId ? { actorId } : {}), ...(from ? { from } : {}), ...(before ? { before } : {}) },
+      {
+        groupId: access.groupId,
+        ...(q.action ? { action: q.action } : {}),
+        ...(actorId ? { actorId } : {}),
+        ...(from ? { from } : {}),
+        ...(before ? { before } : {}),
+      },
       (page - 1) * perPage,
       perPage,
     );
     const described = await this.audit.describe(access.groupId, rows);
-    return { items: rows.map((r) => toAuditEntry(r, described.get(`${r.targetType}:${r.targetId}`))), total, page, perPage };
+    return {
+      items: rows.map((r) => toAuditEntry(r, described.get(`${r.targetType}:${r.targetId}`))),
+      total,
+      page,
+      perPage,
+    };
   }
 
   // ----- Helpers -------------------------------------------------------------------------------------------------------
@@ -348,8 +470,17 @@ export class ModerationService {
     return access;
   }
 
-  private notify(notice: ModerationNotice): void {
-    if (notice.userId === notice.actorId) return;
-    this.notices.moderated(notice);
+  /**
+   * A `moderation` notification for the author of the item (or the muted member), stored with the change; `data.action`
+   * says what happened, `data.reason` why. Sent live by the caller once the transaction has committed.
+   */
+  private async notify(
+    tx: Tx,
+    auth: AuthContext,
+    userId: string,
+    data: Record<string, unknown>,
+  ): Promise<Notified | null> {
+    if (!this.notifications || userId === auth.user.id) return null;
+    return this.notifications.notify(tx, { userId, actorId: auth.user.id, kind: 'moderation', data });
   }
 }

@@ -37,6 +37,9 @@ interface Stream {
 
 const GAP_WAIT_MS = 250;
 
+/** Sends one envelope to many subscribers (by subscriber id) at once, so that it is encoded once. */
+export type Broadcast = (subscriberIds: string[], event: DocumentEventEnvelope) => void;
+
 /**
  * Delivers each document's events to its subscribers on this instance, each event once and in sequence order. Events
  * are first put in order per document (a gap that does not fill itself is loaded from the outbox); a subscriber that
@@ -45,12 +48,18 @@ const GAP_WAIT_MS = 250;
 export class DocumentHub {
   private readonly docs = new Map<string, Map<string, Subscription>>();
   private readonly streams = new Map<string, Stream>();
+  private broadcast: Broadcast | undefined;
 
   constructor(
     private readonly loadSince: (documentId: string, seq: number) => Promise<StoredEvent[]>,
     /** The time, for commit-then-reveal gates that open at a reveal time. */
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** Sends live events that every recipient sees alike through `broadcast`, encoded once, rather than per subscriber. */
+  useBroadcast(broadcast: Broadcast | undefined): void {
+    this.broadcast = broadcast;
+  }
 
   /**
    * Starts a catch-up from `seq`: live events are held until `finishCatchUp`. `currentSeq` is the document's sequence
@@ -83,6 +92,16 @@ export class DocumentHub {
     const subs = this.docs.get(documentId);
     subs?.delete(subscriberId);
     if (subs?.size === 0) this.forget(documentId);
+  }
+
+  /** A user's subscriptions on this instance, to check again when their membership changes. */
+  subscriptionsOf(userId: string): { documentId: string; subscriber: Subscriber }[] {
+    const out: { documentId: string; subscriber: Subscriber }[] = [];
+    for (const [documentId, subs] of this.docs) {
+      for (const sub of subs.values())
+        if (sub.subscriber.userId === userId) out.push({ documentId, subscriber: sub.subscriber });
+    }
+    return out;
   }
 
   removeEverywhere(subscriberId: string): string[] {
@@ -132,16 +151,27 @@ export class DocumentHub {
   private fanOut(event: StoredEvent): void {
     const subs = this.docs.get(event.documentId);
     if (!subs) return;
+    // Without sealed gates, everyone who may receive the event receives the same envelope: send it once to them all.
+    const broadcast = this.broadcast;
+    const shared = broadcast && !event.audience.sealed?.length ? sealedView(event, '', this.now()) : null;
+    const recipients: string[] = [];
     for (const sub of subs.values()) {
       if (sub.buffer) sub.buffer.push(event);
-      else this.deliver(sub, event);
+      else if (!shared) this.deliver(sub, event);
+      else if (this.due(sub, event)) recipients.push(sub.subscriber.id);
     }
+    if (broadcast && shared && recipients.length > 0) broadcast(recipients, shared);
+  }
+
+  /** Whether `sub` is to be sent `event` (sealing aside); moves its position past the event either way. */
+  private due(sub: Subscription, event: StoredEvent): boolean {
+    if (event.seq <= sub.seq) return false;
+    sub.seq = event.seq;
+    return mayReceive(event, sub.subscriber);
   }
 
   private deliver(sub: Subscription, event: StoredEvent): void {
-    if (event.seq <= sub.seq) return;
-    sub.seq = event.seq;
-    if (!mayReceive(event, sub.subscriber)) return;
+    if (!this.due(sub, event)) return;
     // Commit-then-reveal: withheld, or with sealed replies cut out, for a student who has not posted yet.
     const envelope = sealedView(event, sub.subscriber.userId, this.now());
     if (envelope) sub.subscriber.emit(envelope);

@@ -1,13 +1,5 @@
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
-import {
-  ConnectedSocket,
-  MessageBody,
-  type OnGatewayDisconnect,
-  type OnGatewayInit,
-  SubscribeMessage,
-  WebSocketGateway,
-  WebSocketServer,
-} from '@nestjs/websockets';
+import { type OnGatewayDisconnect, type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { ClientToServerEvents, PresenceEntry, ServerToClientEvents } from '@scholia/shared';
 import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
@@ -21,26 +13,30 @@ import { EventBus } from '../events/event-bus.js';
 import { EventRepository, type StoredEvent } from '../events/event.repository.js';
 import { canTeach } from '../groups/groups.service.js';
 import { MembershipRepository } from '../groups/membership.repository.js';
+import { MembershipEvents } from '../members/membership-events.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { RealtimeHub } from './realtime-hub.js';
+
+/** Between instances (with Redis): committed document events, and users whose membership changed. */
+interface ServerSideEvents {
+  'scholia:event': (e: StoredEvent) => void;
+  'scholia:membership': (userId: string) => void;
+}
 
 interface SocketData {
   auth: AuthContext;
 }
-export type ScholiaServer = Server<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  { 'scholia:event': (e: StoredEvent) => void },
-  SocketData
->;
-export type ScholiaSocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  { 'scholia:event': (e: StoredEvent) => void },
-  SocketData
->;
+export type ScholiaServer = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
+export type ScholiaSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 
 /** How far back a reconnecting client is replayed; an older gap gets a reload instruction. */
 export const REPLAY_LIMIT = 1000;
+
+/**
+ * Presence changes within this window go out as one broadcast of the reader list: a class of n opening a document
+ * together costs a few broadcasts of n messages, not n broadcasts (n² messages).
+ */
+const PRESENCE_COALESCE_MS = 100;
 
 const JoinPayload = z.strictObject({ documentId: z.uuid(), lastSeq: z.number().int().min(0).optional() });
 const DocPayload = z.strictObject({ documentId: z.uuid() });
@@ -48,6 +44,8 @@ const TypingPayload = z.strictObject({ documentId: z.uuid(), annotationId: z.uui
 
 const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
 const docRoom = (documentId: string): string => `doc:${documentId}`;
+/** Every socket of a user, for their notifications. */
+const userRoom = (userId: string): string => `user:${userId}`;
 
 /**
  * Socket.io on the app's own origin. The handshake needs our Origin and a live session; a reader joins a document
@@ -58,6 +56,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
   @WebSocketServer() server!: ScholiaServer;
   private readonly logger = new Logger('Realtime');
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly auth: AuthService,
@@ -68,11 +67,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
     private readonly hub: RealtimeHub,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly notifications: NotificationsService,
+    private readonly membership: MembershipEvents,
   ) {}
 
   afterInit(server: ScholiaServer): void {
     server.use((socket, next) => {
-      this.authenticate(socket as ScholiaSocket).then(
+      this.authenticate(socket).then(
         (error) => next(error),
         (error: unknown) => {
           this.logger.error(error);
@@ -82,13 +83,26 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
     });
     server.on('connection', (socket: ScholiaSocket) => {
       void socket.join(sessionRoom(socket.data.auth.sessionId));
+      void socket.join(userRoom(socket.data.auth.user.id));
+      this.bindMessages(socket);
     });
+    // Live events go to each document's recipients on this instance in one write each (the hub fans out on every
+    // instance itself, hence `local`); a socket id is also the name of a room holding just that socket.
+    this.hub.useBroadcast((socketIds, event) => server.local.to(socketIds).emit('doc:event', event));
     const multiInstance = this.config.redisUrl !== undefined;
     if (multiInstance) server.on('scholia:event', (event: StoredEvent) => this.hub.publish(event));
+    if (multiInstance) server.on('scholia:membership', (userId: string) => void this.recheckMember(userId));
     this.unsubscribe.push(
       this.bus.subscribe((event) => {
         this.hub.publish(event);
         if (multiInstance) server.serverSideEmit('scholia:event', event);
+      }),
+      // Through the adapter, so with Redis the user's sockets on every instance get it.
+      this.notifications.onNotified((userId, payload) => server.to(userRoom(userId)).emit('notify:new', payload)),
+      this.membership.onChanged((_groupId, userId) => {
+        if (!userId) return;
+        void this.recheckMember(userId);
+        if (multiInstance) server.serverSideEmit('scholia:membership', userId);
       }),
       this.sessionEvents.onRevoked((ids) => {
         for (const id of ids) server.in(sessionRoom(id)).disconnectSockets(true);
@@ -98,22 +112,46 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
 
   onModuleDestroy(): void {
     for (const u of this.unsubscribe) u();
+    for (const timer of this.presenceTimers.values()) clearTimeout(timer);
+    this.presenceTimers.clear();
   }
 
   handleDisconnect(socket: ScholiaSocket): void {
     for (const documentId of this.hub.removeEverywhere(socket.id)) void this.broadcastPresence(documentId);
   }
 
-  @SubscribeMessage('ping')
+  /**
+   * The client's messages, bound as one plain listener each. (Nest's @SubscribeMessage builds an rxjs pipeline per
+   * message and socket, some 20 KB a connection: it tripled the memory of a bare Socket.io connection.) A listener
+   * takes the message's first argument as its body and a trailing function as its acknowledgement.
+   */
+  private bindMessages(socket: ScholiaSocket): void {
+    const on = (message: string, handle: (body: unknown) => unknown): void => {
+      (socket as Socket).on(message, (...args: unknown[]) => {
+        const ack = typeof args.at(-1) === 'function' ? (args.at(-1) as (result: unknown) => void) : undefined;
+        const body = args.length > (ack ? 1 : 0) ? args[0] : undefined;
+        const failed = (error: unknown): void => {
+          this.logger.error({ err: error, message }, 'socket message failed');
+          ack?.({ ok: false, error: 'internal' });
+        };
+        try {
+          void Promise.resolve(handle(body)).then((result) => result !== undefined && ack?.(result), failed);
+        } catch (error) {
+          failed(error);
+        }
+      });
+    };
+    on('ping', () => this.ping());
+    on('doc:join', (body) => this.join(socket, body));
+    on('doc:leave', (body) => this.leave(socket, body));
+    on('doc:typing', (body) => this.typing(socket, body));
+  }
+
   ping(): { at: string } {
     return { at: this.clock.now().toISOString() };
   }
 
-  @SubscribeMessage('doc:join')
-  async join(
-    @ConnectedSocket() socket: ScholiaSocket,
-    @MessageBody() body: unknown,
-  ): Promise<{ ok: true; seq: number } | { ok: false; error: string }> {
+  async join(socket: ScholiaSocket, body: unknown): Promise<{ ok: true; seq: number } | { ok: false; error: string }> {
     const parsed = JoinPayload.safeParse(body);
     if (!parsed.success) return { ok: false, error: 'bad-request' };
     const { documentId, lastSeq } = parsed.data;
@@ -154,8 +192,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
     return { ok: true, seq: current };
   }
 
-  @SubscribeMessage('doc:leave')
-  async leave(@ConnectedSocket() socket: ScholiaSocket, @MessageBody() body: unknown): Promise<void> {
+  async leave(socket: ScholiaSocket, body: unknown): Promise<void> {
     const parsed = DocPayload.safeParse(body);
     if (!parsed.success) return;
     this.hub.remove(parsed.data.documentId, socket.id);
@@ -163,8 +200,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
     void this.broadcastPresence(parsed.data.documentId);
   }
 
-  @SubscribeMessage('doc:typing')
-  typing(@ConnectedSocket() socket: ScholiaSocket, @MessageBody() body: unknown): void {
+  typing(socket: ScholiaSocket, body: unknown): void {
     const parsed = TypingPayload.safeParse(body);
     if (!parsed.success || !socket.rooms.has(docRoom(parsed.data.documentId))) return;
     const { user } = socket.data.auth;
@@ -173,7 +209,45 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
       .emit('doc:typing', { ...parsed.data, userId: user.id, displayName: user.displayName });
   }
 
-  private async broadcastPresence(documentId: string): Promise<void> {
+  /**
+   * After someone was removed from a group, left it or got a new role: their subscriptions to documents they may no
+   * longer read end (with a reload instruction, which then meets a 404), and the others follow their new role.
+   */
+  private async recheckMember(userId: string): Promise<void> {
+    for (const { documentId, subscriber } of this.hub.subscriptionsOf(userId)) {
+      try {
+        const access = await this.members.byDocument(documentId, userId);
+        if (access) {
+          subscriber.moderator = canTeach(access.role);
+          continue;
+        }
+        this.hub.remove(documentId, subscriber.id);
+        const socket = this.server.sockets.sockets.get(subscriber.id);
+        if (socket) {
+          await socket.leave(docRoom(documentId));
+          socket.emit('doc:reload', { documentId, seq: await this.events.currentSeq(documentId) });
+        }
+        void this.broadcastPresence(documentId);
+      } catch (error) {
+        this.logger.warn({ err: error }, 'membership re-check failed');
+      }
+    }
+  }
+
+  /** Schedules one presence broadcast for the document; further changes until it goes out ride along with it. */
+  private broadcastPresence(documentId: string): Promise<void> {
+    if (!this.presenceTimers.has(documentId)) {
+      const timer = setTimeout(() => {
+        this.presenceTimers.delete(documentId);
+        void this.sendPresence(documentId);
+      }, PRESENCE_COALESCE_MS);
+      timer.unref();
+      this.presenceTimers.set(documentId, timer);
+    }
+    return Promise.resolve();
+  }
+
+  private async sendPresence(documentId: string): Promise<void> {
     try {
       const sockets = await this.server.in(docRoom(documentId)).fetchSockets();
       const readers = new Map<string, PresenceEntry>();

@@ -65,7 +65,9 @@ function slugify(text: string): string {
  * previous one.
  */
 function headingTags(blocks: readonly Block[]): Map<Block, { tag: BlockTag; depth: number }> {
-  const levels = [...new Set(blocks.filter((b) => b.kind === 'heading').map((b) => b.level ?? 2))].sort((a, b) => a - b);
+  const levels = [...new Set(blocks.filter((b) => b.kind === 'heading').map((b) => b.level ?? 2))].sort(
+    (a, b) => a - b,
+  );
   const rank = new Map(levels.map((level, i) => [level, i + 1]));
   const out = new Map<Block, { tag: BlockTag; depth: number }>();
   let previous = 0;
@@ -85,7 +87,12 @@ function runsOf(block: Block, index: CodePointIndex): Run[] {
   for (const note of notes) {
     if (note.start < at || note.end > block.end || note.end <= note.start) continue;
     if (note.start > at) runs.push({ start: at, end: note.start, text: index.slice(at, note.start) });
-    runs.push({ start: note.start, end: note.end, text: index.slice(note.start, note.end), footnote: footnoteLabel(note.marker) });
+    runs.push({
+      start: note.start,
+      end: note.end,
+      text: index.slice(note.start, note.end),
+      footnote: footnoteLabel(note.marker),
+    });
     at = note.end;
   }
   if (at < block.end) runs.push({ start: at, end: block.end, text: index.slice(at, block.end) });
@@ -113,12 +120,24 @@ export function buildReader(doc: Pick<DocumentDto, 'text' | 'blocks'>): ReaderMo
       for (let n = 2; usedIds.has(id); n++) id = `${base}-${n}`;
       usedIds.add(id);
       // The contents list shows the heading without its footnote markers.
-      const label = runs.filter((r) => !r.footnote).map((r) => r.text).join('').trim() || text;
+      const label =
+        runs
+          .filter((r) => !r.footnote)
+          .map((r) => r.text)
+          .join('')
+          .trim() || text;
       toc.push({ id, text: label, depth });
       blocks.push({ kind: block.kind, tag, id, start: block.start, end: block.end, text, runs });
       continue;
     }
-    blocks.push({ kind: block.kind, tag: block.kind === 'blockquote' ? 'blockquote' : 'p', start: block.start, end: block.end, text, runs });
+    blocks.push({
+      kind: block.kind,
+      tag: block.kind === 'blockquote' ? 'blockquote' : 'p',
+      start: block.start,
+      end: block.end,
+      text,
+      runs,
+    });
   }
   return { index, blocks, toc };
 }
@@ -153,7 +172,8 @@ interface Atom {
 
 /** A footnote marker `[12]` as its drawn inside and its (invisible) brackets; any other run is one atom. */
 function atomsOf(run: Run, index: CodePointIndex): Atom[] {
-  if (run.footnote === undefined || run.end - run.start < 2) return [{ start: run.start, end: run.end, bracket: false }];
+  if (run.footnote === undefined || run.end - run.start < 2)
+    return [{ start: run.start, end: run.end, bracket: false }];
   const first = index.slice(run.start, run.start + 1);
   const last = index.slice(run.end - 1, run.end);
   if (!/^[[(]$/.test(first) || !/^[\])]$/.test(last)) return [{ start: run.start, end: run.end, bracket: false }];
@@ -182,7 +202,8 @@ function split(atom: Atom, segments: readonly Segment[], index: CodePointIndex, 
     out.push({ start: at, end, text: index.slice(at, end), bracket: atom.bracket, ids: s.ids });
     at = end;
   }
-  if (at < atom.end) out.push({ start: at, end: atom.end, text: index.slice(at, atom.end), bracket: atom.bracket, ids: [] });
+  if (at < atom.end)
+    out.push({ start: at, end: atom.end, text: index.slice(at, atom.end), bracket: atom.bracket, ids: [] });
 }
 
 /**
@@ -190,14 +211,19 @@ function split(atom: Atom, segments: readonly Segment[], index: CodePointIndex, 
  * each piece lists the ids covering it, so overlaps become one piece with several ids. The pieces of a block, in
  * order, spell exactly the block's canonical text.
  */
-export function highlightBlocks(model: Pick<ReaderModel, 'blocks' | 'index'>, ranges: readonly HighlightRange[]): BlockView[] {
+export function highlightBlocks(
+  model: Pick<ReaderModel, 'blocks' | 'index'>,
+  ranges: readonly HighlightRange[],
+): BlockView[] {
   const perBlock = segmentBlocks(model.blocks, ranges, { relative: false });
   return model.blocks.map((block, k) => {
     const segments = perBlock[k] ?? [];
     const views = block.runs.map((run): RunView => {
       const pieces: Piece[] = [];
       for (const atom of atomsOf(run, model.index)) split(atom, segments, model.index, pieces);
-      return run.footnote === undefined ? { start: run.start, end: run.end, pieces } : { start: run.start, end: run.end, footnote: run.footnote, pieces };
+      return run.footnote === undefined
+        ? { start: run.start, end: run.end, pieces }
+        : { start: run.start, end: run.end, footnote: run.footnote, pieces };
     });
     return { ...block, views };
   });

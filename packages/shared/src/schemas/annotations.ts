@@ -31,6 +31,7 @@ export const AnchorStatus = z.enum(['anchored', 'moved', 'orphaned']);
 export const ReplyMove = z.enum(['comment', 'support', 'rebut', 'qualify', 'question', 'source-request']);
 export type ReplyMove = z.infer<typeof ReplyMove>;
 export const StanceSide = z.enum(['for', 'against']);
+export type StanceSide = z.infer<typeof StanceSide>;
 export const StanceInput = z.strictObject({ positionId: Uuid, side: StanceSide }).meta({ id: 'StanceInput' });
 export type StanceInput = z.infer<typeof StanceInput>;
 /** The stance an annotation or reply takes in a debate (null when it takes none). */

@@ -6,7 +6,6 @@ export const DebateMode = z.enum(['open', 'commit-reveal']);
 export type DebateMode = z.infer<typeof DebateMode>;
 export const DebateStatus = z.enum(['open', 'closed']);
 export type DebateStatus = z.infer<typeof DebateStatus>;
-export type StanceSide = z.infer<typeof StanceSide>;
 
 const PositionInput = z.strictObject({
   title: z.string().trim().min(1).max(200),

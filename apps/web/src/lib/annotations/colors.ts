@@ -11,7 +11,7 @@ const WHITE: Rgb = [0xff, 0xff, 0xff];
 /** Relative luminance a mark's background keeps at least: ink (#1f1b16, L≈0.011) on it stays above 5.5:1. */
 const MIN_LUMINANCE = 0.3;
 /** How much of the highlight colour is mixed into the paper for 1, 2, 3 and 4+ overlapping highlights. */
-const STRENGTH = [0.28, 0.42, 0.55, 0.66];
+const STRENGTH = [0.24, 0.42, 0.58, 0.7];
 
 /** A stable hue in [0, 360) for an id (FNV-1a). */
 export function hueOf(id: string): number {

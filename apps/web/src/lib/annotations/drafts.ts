@@ -31,5 +31,6 @@ export function clearDraft(key: string): void {
 }
 
 export const noteDraftKey = (documentId: string) => `note:${documentId}`;
-export const replyDraftKey = (annotationId: string, parentId: string | null) => `reply:${annotationId}:${parentId ?? 'root'}`;
+export const replyDraftKey = (annotationId: string, parentId: string | null) =>
+  `reply:${annotationId}:${parentId ?? 'root'}`;
 export const editDraftKey = (annotationId: string) => `edit:${annotationId}`;

@@ -21,7 +21,10 @@ const TYPING_EVERY_MS = 2000;
  * The document's realtime channel: joins on every (re)connection with the last sequence number, so missed events are
  * replayed in order; everything else is passed to the handlers.
  */
-export function connectDocument(documentId: string, on: LiveHandlers): { typing(annotationId: string | null): void; close(): void } {
+export function connectDocument(
+  documentId: string,
+  on: LiveHandlers,
+): { typing(annotationId: string | null): void; close(): void } {
   const socket: ScholiaSocket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
   on.status('connecting');
 

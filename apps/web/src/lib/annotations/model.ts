@@ -54,10 +54,15 @@ export function excerpt(text: string, max = 180): string {
 
 /** Orders annotations along the text: by start, then longer first, then older first. */
 export function byPosition(a: AnnotationDto, b: AnnotationDto): number {
-  return (a.anchor.start ?? 0) - (b.anchor.start ?? 0) || (b.anchor.end ?? 0) - (a.anchor.end ?? 0) || a.created.localeCompare(b.created);
+  return (
+    (a.anchor.start ?? 0) - (b.anchor.start ?? 0) ||
+    (b.anchor.end ?? 0) - (a.anchor.end ?? 0) ||
+    a.created.localeCompare(b.created)
+  );
 }
 
-export const isPlaced = (a: AnnotationDto): boolean => a.anchor.status !== 'orphaned' && a.anchor.start !== null && a.anchor.end !== null && a.anchor.end > a.anchor.start;
+export const isPlaced = (a: AnnotationDto): boolean =>
+  a.anchor.status !== 'orphaned' && a.anchor.start !== null && a.anchor.end !== null && a.anchor.end > a.anchor.start;
 
 // ----- Filters (kept in the page address so views can be linked) -----
 
@@ -102,7 +107,8 @@ export function filtersToUrl(url: URL, f: Filters): URL {
   return out;
 }
 
-export const hasFilters = (f: Filters): boolean => f.mine || !!f.tag || !!f.author || !!f.status || !!f.visibility || !!f.q;
+export const hasFilters = (f: Filters): boolean =>
+  f.mine || !!f.tag || !!f.author || !!f.status || !!f.visibility || !!f.q;
 
 /**
  * Whether an annotation passes the filters. The full-text search runs on the server: `matches` holds the ids it found
@@ -134,7 +140,14 @@ export function facets(items: readonly AnnotationDto[]): { authors: AuthorRef[];
 
 /** Splits "a, b,, c" into tags. */
 export function parseTags(input: string): string[] {
-  return [...new Set(input.split(',').map((t) => t.trim()).filter(Boolean))].slice(0, 20);
+  return [
+    ...new Set(
+      input
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ].slice(0, 20);
 }
 
 /** Counts replies that are not deleted. */
@@ -151,7 +164,14 @@ export interface NoteDraft {
   visibility: 'group' | 'private';
 }
 
-export const emptyDraft = (): NoteDraft => ({ start: null, end: null, exact: '', text: '', tags: '', visibility: 'group' });
+export const emptyDraft = (): NoteDraft => ({
+  start: null,
+  end: null,
+  exact: '',
+  text: '',
+  tags: '',
+  visibility: 'group',
+});
 
 /** A place in the text found by its words, with some context either side. */
 export interface Match {

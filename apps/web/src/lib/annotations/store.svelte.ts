@@ -1,4 +1,10 @@
-import type { AnnotationDto, AnnotationList, DocumentEventEnvelope, DocumentEventPayloads, ReplyDto } from '@scholia/shared';
+import type {
+  AnnotationDto,
+  AnnotationList,
+  DocumentEventEnvelope,
+  DocumentEventPayloads,
+  ReplyDto,
+} from '@scholia/shared';
 
 type Envelope = DocumentEventEnvelope;
 
@@ -43,8 +49,9 @@ export class AnnotationStore {
     }
     const old = this.items[i]!;
     if (a.version < old.version) return;
-    // Events carry the author's view of a few per-viewer fields; keep mine.
-    const next = options.keepVoted ? { ...a, voted: old.voted, replies: mergeReplies(old.replies, a.replies) } : a;
+    // Events are rendered for the one who made the change: keep my own view of the per-viewer fields and of the
+    // thread (replies arrive by their own events).
+    const next = options.keepVoted ? { ...a, voted: old.voted, replies: old.replies } : a;
     this.items = this.items.with(i, next);
   }
 
@@ -83,7 +90,12 @@ export class AnnotationStore {
     const moved = payloadOf(e, 'annotation.reanchored');
     if (moved) {
       const old = this.get(moved.id);
-      return !!old && (old.anchor.start !== moved.anchor.start || old.anchor.end !== moved.anchor.end || old.anchor.status !== moved.anchor.status);
+      return (
+        !!old &&
+        (old.anchor.start !== moved.anchor.start ||
+          old.anchor.end !== moved.anchor.end ||
+          old.anchor.status !== moved.anchor.status)
+      );
     }
     const reply = payloadOf(e, 'reply.created') ?? payloadOf(e, 'reply.updated');
     if (reply) {
@@ -92,7 +104,8 @@ export class AnnotationStore {
       return !!a && (!old || old.updated < reply.updated || old.text !== reply.text || old.deleted !== reply.deleted);
     }
     const replyDeleted = payloadOf(e, 'reply.deleted');
-    if (replyDeleted) return !!this.get(replyDeleted.annotationId)?.replies.some((r) => r.id === replyDeleted.id && !r.deleted);
+    if (replyDeleted)
+      return !!this.get(replyDeleted.annotationId)?.replies.some((r) => r.id === replyDeleted.id && !r.deleted);
     const vote = payloadOf(e, 'vote.changed');
     if (vote) return true;
     return false;
@@ -130,7 +143,9 @@ export class AnnotationStore {
         const { id, annotationId } = e.payload as DocumentEventPayloads['reply.deleted'];
         const a = this.get(annotationId);
         if (a) {
-          const replies = a.replies.map((r) => (r.id === id ? { ...r, deleted: true, text: '', html: '', author: null } : r));
+          const replies = a.replies.map((r) =>
+            r.id === id ? { ...r, deleted: true, text: '', html: '', author: null } : r,
+          );
           this.items = this.items.map((x) => (x.id === annotationId ? { ...x, replies } : x));
         }
         return 'ok';
@@ -139,7 +154,9 @@ export class AnnotationStore {
         const { targetId, kind, votes } = e.payload as DocumentEventPayloads['vote.changed'];
         this.items = this.items.map((a) => {
           if (kind === 'annotation') return a.id === targetId ? { ...a, votes } : a;
-          return a.replies.some((r) => r.id === targetId) ? { ...a, replies: a.replies.map((r) => (r.id === targetId ? { ...r, votes } : r)) } : a;
+          return a.replies.some((r) => r.id === targetId)
+            ? { ...a, replies: a.replies.map((r) => (r.id === targetId ? { ...r, votes } : r)) }
+            : a;
         });
         return 'ok';
       }
@@ -147,14 +164,4 @@ export class AnnotationStore {
         return 'ok';
     }
   }
-}
-
-/** An update event's thread and the one held may each know replies the other does not (events race). */
-function mergeReplies(held: readonly ReplyDto[], incoming: readonly ReplyDto[]): ReplyDto[] {
-  const out = new Map(held.map((r) => [r.id, r]));
-  for (const r of incoming) {
-    const old = out.get(r.id);
-    out.set(r.id, old ? { ...r, voted: old.voted } : r);
-  }
-  return [...out.values()];
 }

@@ -19,7 +19,8 @@ export const load: PageServerLoad = async ({ locals, fetch, params, url }) => {
   ]);
   if (doc.status === 'rejected') loadFailure(doc.reason, url);
   // The document lives in another group of mine: send the reader to its real address.
-  if (doc.value.groupSlug !== params.slug) redirect(307, `/groups/${doc.value.groupSlug}/documents/${doc.value.id}${url.search}`);
+  if (doc.value.groupSlug !== params.slug)
+    redirect(307, `/groups/${doc.value.groupSlug}/documents/${doc.value.id}${url.search}`);
   if (group.status === 'rejected') loadFailure(group.reason, url);
   if (annotations.status === 'rejected') loadFailure(annotations.reason, url);
   return {

@@ -1,0 +1,216 @@
+import type { AnnotationDto, DebateDto } from '@scholia/shared';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type supertest from 'supertest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expectAccessible, launchBrowser } from '../support/browser.js';
+import { closeDb } from '../support/db.js';
+import { type Member, seminar, selectorsFor } from '../support/fixtures.js';
+import { type RunningServer, startServer } from '../support/server.js';
+
+let server: RunningServer;
+let browser: Browser;
+let s: Awaited<ReturnType<typeof seminar>>;
+const contexts: BrowserContext[] = [];
+/** Waits generously: the page may be slow on a busy machine. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+/** Browser tests do a lot in one go. */
+const LONG = 120_000;
+
+beforeAll(async () => {
+  server = await startServer({ POST_BURST: '1000', POST_PER_MINUTE: '1000' });
+  s = await seminar(server);
+  browser = await launchBrowser();
+}, LONG);
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await server?.close();
+  await closeDb();
+}, LONG);
+
+const PASSAGE =
+  'That the trotskyists within the working class movement were never able to transform this dual power into workers’ power';
+const POSITIONS = [
+  { title: 'Permanent revolution: the party failed', statement: 'A subjective failure of the POR.' },
+  {
+    title: 'Deflected permanent revolution: objective conditions',
+    statement: 'The petty bourgeoisie could play an independent role.',
+  },
+];
+
+function sessionOf(agent: supertest.Agent): string {
+  const jar = (agent as unknown as { jar: { getCookie(name: string, access: object): { value: string } | undefined } })
+    .jar;
+  const c = jar.getCookie('scholia_session', { domain: '127.0.0.1', path: '/', secure: false, script: false });
+  if (!c?.value) throw new Error('no session cookie');
+  return c.value;
+}
+
+/** A browser page signed in as `m` (their API session, in a fresh context). */
+async function pageAs(m: Member): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  contexts.push(context);
+  await context.addCookies([{ name: 'scholia_session', value: sessionOf(m.agent), url: server.url }]);
+  return context.newPage();
+}
+
+it(
+  'shows two students’ opposite stances on the same passage side by side, with the passage marked contested',
+  async () => {
+    const debate = (
+      await s.owner.agent
+        .post(`/api/documents/${s.documentId}/debates`)
+        .send({ question: 'Why did the POR fail to take power in 1952–53?', positions: POSITIONS })
+        .expect(201)
+    ).body as DebateDto;
+    const [party, conditions] = debate.positions;
+    const target = selectorsFor(s.text, PASSAGE);
+    const alice = (
+      await s.alice.agent
+        .post(`/api/documents/${s.documentId}/annotations`)
+        .send({ target, text: 'Alice: the trotskyists failed here.', stance: { positionId: party!.id, side: 'for' } })
+        .expect(201)
+    ).body as AnnotationDto;
+    const bob = (
+      await s.bob.agent
+        .post(`/api/documents/${s.documentId}/annotations`)
+        .send({
+          target,
+          text: 'Bob: the conditions made it impossible.',
+          stance: { positionId: party!.id, side: 'against' },
+        })
+        .expect(201)
+    ).body as AnnotationDto;
+    await s.bob.agent.post(`/api/annotations/${alice.id}/vote`).expect(200);
+
+    const page = await pageAs(s.alice);
+    await page.goto(`${server.url}/groups/${s.slug}/debates/${debate.id}`);
+    await poll(() => page.getByRole('heading', { level: 1, name: debate.question }).count()).toBe(1);
+    for (const p of POSITIONS)
+      expect(await page.getByRole('heading', { level: 2, name: new RegExp(p.title) }).count()).toBe(1);
+
+    // Both arguments, under the first position: Alice's for, Bob's against, each quoting the passage and linking to it.
+    const first = page.getByRole('region', { name: new RegExp(POSITIONS[0]!.title) });
+    await poll(() => first.getByText('Alice: the trotskyists failed here.').count()).toBe(1);
+    expect(await first.getByText('Bob: the conditions made it impossible.').count()).toBe(1);
+    expect(await first.getByRole('heading', { name: /^For/ }).count()).toBe(1);
+    const quoteLinks = first.getByRole('link', { name: new RegExp(PASSAGE.slice(0, 40)) });
+    expect(await quoteLinks.count()).toBe(2);
+    const hrefs = await quoteLinks.evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    expect(hrefs.sort()).toEqual(
+      [alice.id, bob.id].map((id) => `/groups/${s.slug}/documents/${s.documentId}#annotation-${id}`).sort(),
+    );
+    expect(await first.getByText('1 vote', { exact: true }).count()).toBe(1);
+    expect(await first.getByText('Contested', { exact: true }).count()).toBe(2);
+    expect(
+      await page
+        .getByRole('region', { name: new RegExp(POSITIONS[1]!.title) })
+        .getByText(/No arguments for yet/)
+        .count(),
+    ).toBe(1);
+
+    // The contested passages section and who argued what.
+    const contested = page.getByRole('region', { name: 'Contested passages' });
+    expect(await contested.getByText(/dual power into workers’ power/).count()).toBe(1);
+    expect(await contested.getByText(/^For$/).count()).toBe(1);
+    expect(await contested.getByText(/^Against$/).count()).toBe(1);
+    const who = page.getByRole('region', { name: 'Who argued what' });
+    expect(await who.getByRole('rowheader', { name: s.alice.displayName }).count()).toBe(1);
+    expect(await who.getByRole('rowheader', { name: s.bob.displayName }).count()).toBe(1);
+
+    // Positions side by side on a wide screen, stacked on a narrow one.
+    const boxes = async () =>
+      Promise.all(POSITIONS.map((p) => page.getByRole('region', { name: new RegExp(p.title) }).boundingBox()));
+    const [a, b] = await boxes();
+    expect(Math.abs(a!.y - b!.y)).toBeLessThan(2);
+    expect(b!.x).toBeGreaterThan(a!.x + a!.width - 1);
+    await expectAccessible(page, 'debate board');
+    await page.setViewportSize({ width: 420, height: 900 });
+    const [c, d] = await boxes();
+    expect(d!.y).toBeGreaterThan(c!.y + c!.height - 1);
+    await expectAccessible(page, 'debate board (narrow)');
+
+    // Students get no instructor controls; the instructor closes the debate from the board.
+    expect(await page.getByRole('button', { name: 'Close debate' }).count()).toBe(0);
+    const owner = await pageAs(s.owner);
+    await owner.goto(`${server.url}/groups/${s.slug}/debates/${debate.id}`);
+    await owner.getByRole('button', { name: 'Close debate' }).click();
+    await poll(() => owner.getByRole('button', { name: 'Reopen debate' }).count()).toBe(1);
+    expect(await owner.getByText(/This debate is closed/).count()).toBeGreaterThan(0);
+    await expectAccessible(owner, 'debate board (instructor)');
+    expect(((await s.alice.agent.get(`/api/debates/${debate.id}`).expect(200)).body as DebateDto).status).toBe(
+      'closed',
+    );
+    expect(bob.stance).toEqual({ debateId: debate.id, positionId: party!.id, side: 'against' });
+    expect(conditions).toBeDefined();
+  },
+  LONG,
+);
+
+it(
+  'lists debates on the group page and lets an instructor pose one from a form',
+  async () => {
+    const page = await pageAs(s.owner);
+    await page.goto(`${server.url}/groups/${s.slug}`);
+    await page.getByRole('link', { name: 'Debates', exact: true }).click();
+    await page.waitForURL(/\/debates$/);
+    await expectAccessible(page, 'debates list');
+    await page.getByLabel('Question').fill('Was the COB a soviet?');
+    await page.getByLabel('Position 1: title').fill('Yes: dual power');
+    await page.getByLabel('Position 2: title').fill('No: a union federation');
+    await page.getByRole('button', { name: 'Add a position' }).click();
+    await page.getByLabel('Position 3: title').fill('Both, at different times');
+    await page.getByLabel(/Commit, then reveal/).check();
+    await page.getByRole('button', { name: 'Pose the debate' }).click();
+    await page.waitForURL(/\/debates\/[0-9a-f-]{36}$/);
+    await poll(() => page.getByRole('heading', { level: 1, name: 'Was the COB a soviet?' }).count()).toBe(1);
+    expect(await page.getByRole('heading', { level: 2, name: /Both, at different times/ }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Reveal to everyone now' }).count()).toBe(1);
+
+    // A student who has not posted sees the commit-then-reveal notice.
+    const student = await pageAs(s.bob);
+    await student.goto(page.url());
+    await poll(() => student.getByText(/Commit, then reveal\./).count()).toBe(1);
+    await expectAccessible(student, 'sealed debate board');
+    await student.goto(`${server.url}/groups/${s.slug}`);
+    expect(await student.getByRole('link', { name: 'Was the COB a soviet?' }).count()).toBe(1);
+  },
+  LONG,
+);
+
+it(
+  'shows the unread count in the header bell and lists notifications',
+  async () => {
+    const a = (
+      await s.alice.agent
+        .post(`/api/documents/${s.documentId}/annotations`)
+        .send({
+          target: selectorsFor(s.text, 'Initially, the POR had a strong position within the COB'),
+          text: `What do you think, @${s.bob.handle}?`,
+        })
+        .expect(201)
+    ).body as AnnotationDto;
+    const page = await pageAs(s.bob);
+    await page.goto(`${server.url}/groups/${s.slug}`);
+    await poll(() => page.getByRole('link', { name: /Notifications, \d+ unread/ }).count()).toBe(1);
+    // Live: another mention arrives while the page is open.
+    const before = await page.getByRole('link', { name: /Notifications, \d+ unread/ }).getAttribute('aria-label');
+    await s.alice.agent
+      .post(`/api/annotations/${a.id}/replies`)
+      .send({ text: `And you, @${s.bob.handle}?` })
+      .expect(201);
+    await poll(() => page.getByRole('link', { name: /Notifications, \d+ unread/ }).getAttribute('aria-label')).not.toBe(
+      before,
+    );
+    await page.getByRole('link', { name: /Notifications/ }).click();
+    await page.waitForURL(/\/notifications$/);
+    await poll(() => page.getByRole('link', { name: `${s.alice.displayName} mentioned you` }).count()).toBeGreaterThan(
+      0,
+    );
+    await expectAccessible(page, '/notifications');
+    await page.getByRole('button', { name: 'Mark all as read' }).click();
+    await poll(() => page.getByText('You are all caught up.').count()).toBe(1);
+    await poll(() => page.getByRole('link', { name: 'Notifications', exact: true }).count()).toBe(1);
+  },
+  LONG,
+);
