@@ -56,7 +56,9 @@ const QUOTE = 'the power of the working class';
 
 type ToChild = { type: 'rss'; snapshot?: string } | { type: 'stop' };
 type FromChild =
-  { type: 'ready'; url: string } | { type: 'rss'; rss: number; heap: number } | { type: 'error'; message: string };
+  | { type: 'ready'; url: string }
+  | { type: 'rss'; rss: number; heap: number; detail: string }
+  | { type: 'error'; message: string };
 
 const role = process.env.SCHOLIA_RT_BENCH_ROLE;
 if (role === 'scholia' || role === 'bare') {
@@ -79,7 +81,9 @@ function answerParent(stop: () => Promise<void>): void {
       gc?.();
       if (m.snapshot) writeHeapSnapshot(m.snapshot);
       const mem = process.memoryUsage();
-      process.send?.({ type: 'rss', rss: mem.rss, heap: mem.heapUsed } satisfies FromChild);
+      const mb = (n: number): string => (n / 1024 / 1024).toFixed(1);
+      const detail = `rss ${mb(mem.rss)}, heapTotal ${mb(mem.heapTotal)}, heapUsed ${mb(mem.heapUsed)}, external ${mb(mem.external)}, arrayBuffers ${mb(mem.arrayBuffers)}`;
+      process.send?.({ type: 'rss', rss: mem.rss, heap: mem.heapUsed, detail } satisfies FromChild);
     } else if (m.type === 'stop') {
       void stop().finally(() => process.exit(0));
     }
@@ -265,6 +269,7 @@ async function spawnServer(kind: 'scholia' | 'bare', env: Record<string, string>
           if (m.type !== 'rss') return;
           clearTimeout(timer);
           child.off('message', on);
+          if (process.env.RT_BENCH_VERBOSE) process.stderr.write(`    ${kind}: ${m.detail}\n`);
           resolve({ rss: m.rss, heap: m.heap });
         };
         child.on('message', on);
@@ -617,19 +622,32 @@ async function idleMemory(target: Target): Promise<{ rss: number; heap: number }
   await sleep(1_500);
   // RT_BENCH_HEAPSNAPSHOT=<folder>: heap snapshots of each server before and after, to see what a connection holds.
   const snapshots = process.env.RT_BENCH_HEAPSNAPSHOT;
-  const before = await target.server.rss(
-    snapshots && path.join(snapshots, `${target.server.name}-before.heapsnapshot`),
-  );
+  const snapshot = (when: string): string | undefined =>
+    snapshots && path.join(snapshots, `${target.server.name}-${when}.heapsnapshot`);
+  // RSS keeps moving for a while after start and after a burst (V8 and the allocator hand pages back lazily, and
+  // the Scholia child's loader thread settles too): read it every second, after a full GC, until three readings in a
+  // row agree within 1 MB (at most 30), and take their median.
+  const settled = async (): Promise<{ rss: number; heap: number }> => {
+    const readings: { rss: number; heap: number }[] = [];
+    for (let i = 0; i < 30; i++) {
+      if (i > 0) await sleep(1_000);
+      readings.push(await target.server.rss());
+      const last = readings.slice(-3).map((r) => r.rss);
+      if (last.length === 3 && Math.max(...last) - Math.min(...last) < 1024 * 1024) break;
+    }
+    return readings.slice(-3).sort((x, y) => x.rss - y.rss)[Math.min(1, readings.length - 1)]!;
+  };
+  if (snapshots) await target.server.rss(snapshot('before'));
+  const before = await settled();
   const connecting = performance.now();
   const sockets = await connectClients(target, IDLE_CLIENTS, () => undefined, 100);
   process.stderr.write(
     `  ${target.server.name}: ${IDLE_CLIENTS} clients connected and joined in ${fmtMs(performance.now() - connecting)}\n`,
   );
   try {
-    await sleep(3_000);
-    const after = await target.server.rss(
-      snapshots && path.join(snapshots, `${target.server.name}-after.heapsnapshot`),
-    );
+    await sleep(2_000);
+    const after = await settled();
+    if (snapshots) await target.server.rss(snapshot('after'));
     return { rss: after.rss - before.rss, heap: after.heap - before.heap };
   } finally {
     closeAll(sockets);

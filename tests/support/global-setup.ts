@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../../apps/api/src/database/embedded-postgres.js';
 import { applyMigrations } from '../../apps/api/src/database/migrator.js';
 
 declare module 'vitest' {
@@ -22,7 +21,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let tmp: string | undefined;
   if (!serverUrl) {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'scholia-test-pg-'));
-    const embedded = await startEmbeddedPostgres({ dataDir: tmp });
+    const embedded = await withoutExitHooks(async () => {
+      const { startEmbeddedPostgres } = await import('../../apps/api/src/database/embedded-postgres.js');
+      return startEmbeddedPostgres({ dataDir: tmp! });
+    });
     serverUrl = embedded.url;
     stopEmbedded = () => embedded.stop();
   }
@@ -45,4 +47,31 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await stopEmbedded?.();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   };
+}
+
+const HOOKED = [
+  'exit',
+  'beforeExit',
+  'SIGINT',
+  'SIGTERM',
+  'SIGHUP',
+  'uncaughtException',
+  'unhandledRejection',
+] as const;
+
+/**
+ * embedded-postgres registers exit hooks that end the process with code 0, which would turn a failed test run green;
+ * the teardown below stops the server itself, so its hooks are removed again.
+ */
+async function withoutExitHooks<T>(fn: () => Promise<T>): Promise<T> {
+  const before = new Map(HOOKED.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  try {
+    return await fn();
+  } finally {
+    for (const e of HOOKED) {
+      for (const l of process.listeners(e as NodeJS.Signals)) {
+        if (!before.get(e)!.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
+      }
+    }
+  }
 }

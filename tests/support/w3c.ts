@@ -12,7 +12,8 @@ import addFormats from 'ajv-formats';
  */
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const W3C_SUITE_DIR = path.resolve(repoRoot, '..', 'shared', 'w3c-web-annotation-tests');
+// A copy of the suite ships in tests/fixtures (W3C licence beside it), so the test never depends on files outside the repo.
+export const W3C_SUITE_DIR = path.resolve(repoRoot, 'tests', 'fixtures', 'w3c-web-annotation-tests');
 
 export type W3cKind = 'annotation' | 'collection' | 'page';
 
