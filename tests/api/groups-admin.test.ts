@@ -64,7 +64,7 @@ describe('access to group administration', () => {
       outsider.agent.get(`/api/groups/no-such-group/members`),
     ];
     for (const res of await Promise.all(calls)) {
-      expect(res.status, `${res.req.method} ${res.req.path}`).toBe(404);
+      expect(res.status, (res as unknown as { req: { method: string; path: string } }).req.path).toBe(404);
       expect(res.headers['content-type']).toMatch(/problem\+json/);
     }
     await t.http.get(`/api/groups/${slug}/members`).expect(401);
@@ -87,7 +87,7 @@ describe('access to group administration', () => {
       alice.agent.patch(`/api/groups/${slug}/members/${alice.id}`).send({ role: 'instructor' }),
       alice.agent.delete(`/api/groups/${slug}/members/${bob.id}`),
     ])) {
-      expect(res.status, `${res.req.method} ${res.req.path}`).toBe(403);
+      expect(res.status, (res as unknown as { req: { method: string; path: string } }).req.path).toBe(403);
     }
   });
 
