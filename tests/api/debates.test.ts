@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type {
   AnnotationDto,
   AnnotationList,
@@ -13,28 +12,20 @@ import type {
 import { io, type Socket } from 'socket.io-client';
 import type supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { type RunningServer, startServer } from '../support/server.js';
 import { closeDb, count, sql } from '../support/db.js';
 import { DEMO_SLUG, DemoSeedService } from '../../apps/api/src/seed/demo-seed.service.js';
 import { type Member, seminar, selectorsFor } from '../support/fixtures.js';
 
-let t: TestApp;
+let t: RunningServer;
 let url: string;
 let s: Awaited<ReturnType<typeof seminar>>;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
   // The whole API on a loopback port (no pages), so that sockets can connect too.
-  const { createServer } = await import('node:net');
-  const port = await new Promise<number>((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as AddressInfo).port;
-      srv.close(() => resolve(p));
-    });
-  });
-  url = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ ORIGIN: url, PORT: String(port), POST_BURST: '1000', POST_PER_MINUTE: '1000' });
-  await t.app.listen(port, '127.0.0.1');
+  t = await startServer({ POST_BURST: '1000', POST_PER_MINUTE: '1000' }, { web: false });
+  url = t.url;
   s = await seminar(t);
 });
 afterAll(async () => {
@@ -269,11 +260,11 @@ describe('stances', () => {
       .post(`/api/annotations/${plain.id}/replies`)
       .send({ text: 'Too late too', stance: { positionId: d.positions[1]!.id, side: 'for' } })
       .expect(409);
-    expect([await count('annotations', 'document_id = $1', [s.documentId]), await count('replies r JOIN annotations a ON a.id = r.annotation_id', 'a.document_id = $1', [s.documentId]), await count('stances', 'debate_id = $1', [d.id])]).toEqual([
-      annotations,
-      replies,
-      stances,
-    ]);
+    expect([
+      await count('annotations', 'document_id = $1', [s.documentId]),
+      await count('replies r JOIN annotations a ON a.id = r.annotation_id', 'a.document_id = $1', [s.documentId]),
+      await count('stances', 'debate_id = $1', [d.id]),
+    ]).toEqual([annotations, replies, stances]);
     // Reopened, it takes stances again.
     await s.owner.agent.patch(`/api/debates/${d.id}`).send({ status: 'open' }).expect(200);
     await annotate(s.bob, MINES, { text: 'Now', stance: { positionId: d.positions[0]!.id, side: 'against' } });

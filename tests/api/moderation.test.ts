@@ -378,7 +378,8 @@ describe('mutes', () => {
       s.bob.agent.post(`/api/annotations/${a.id}/replies`).send({ text: 'x' }),
       s.bob.agent.patch(`/api/annotations/${mine.id}`).send({ version: mine.version, text: 'edited' }),
     ];
-    for (const res of await Promise.all(posts)) expect(res.status, (res as unknown as { req: { method: string; path: string } }).req.path).toBe(403);
+    for (const res of await Promise.all(posts))
+      expect(res.status, (res as unknown as { req: { method: string; path: string } }).req.path).toBe(403);
     await s.bob.agent.get(`/api/documents/${s.documentId}/annotations`).expect(200);
     const members = (await s.owner.agent.get(`/api/groups/${s.slug}/members`).expect(200)).body as {
       items: { user: { id: string }; mutedUntil?: string | null }[];

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type {
   AnnotationDto,
   AnnotationList,
@@ -12,26 +11,19 @@ import type {
 import { io, type Socket } from 'socket.io-client';
 import type supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { type RunningServer, startServer } from '../support/server.js';
 import { closeDb, count } from '../support/db.js';
 import { type Member, seminar, selectorsFor } from '../support/fixtures.js';
 
-let t: TestApp;
+let t: RunningServer;
 let url: string;
 let s: Awaited<ReturnType<typeof seminar>>;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  const { createServer } = await import('node:net');
-  const port = await new Promise<number>((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as AddressInfo).port;
-      srv.close(() => resolve(p));
-    });
-  });
-  url = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ ORIGIN: url, PORT: String(port), POST_BURST: '1000', POST_PER_MINUTE: '1000' });
-  await t.app.listen(port, '127.0.0.1');
+  // The whole API on a loopback port (no pages), so that sockets can connect too.
+  t = await startServer({ POST_BURST: '1000', POST_PER_MINUTE: '1000' }, { web: false });
+  url = t.url;
   s = await seminar(t);
 });
 afterAll(async () => {

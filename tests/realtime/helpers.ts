@@ -2,35 +2,12 @@ import type { ClientToServerEvents, DocumentEventEnvelope, ServerToClientEvents 
 import { io, type Socket } from 'socket.io-client';
 import type supertest from 'supertest';
 import { expect } from 'vitest';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { type RunningServer, startServer } from '../support/server.js';
 
-export interface ApiServer extends TestApp {
-  url: string;
-}
+export type ApiServer = RunningServer;
 
-/**
- * The API with its Socket.io gateway on a loopback port, like tests/support/server.ts but without the SvelteKit pages:
- * these tests need no web build (and must not fail while one is being rebuilt).
- */
-export async function startApi(env: Record<string, string> = {}): Promise<ApiServer> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const t = await createTestApp({ ORIGIN: url, PORT: String(port), ...env }, { web: false });
-  await t.app.listen(port, '127.0.0.1');
-  return { ...t, url };
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-    s.on('error', reject);
-  });
-}
+/** The API with its Socket.io gateway but without the SvelteKit pages: these tests must not wait on a web build. */
+export const startApi = (env: Record<string, string> = {}): Promise<ApiServer> => startServer(env, { web: false });
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
