@@ -9,7 +9,7 @@ import { createAnchorer, type Anchor, type Selector } from '../packages/anchorin
 
 type BenchRow = { benchmark: string; metric: string; scholia: string; baseline: string; target: string; pass: boolean };
 
-const ESSAY = new URL('../packages/anchoring/fixtures/article-bolivian-revolution.txt', import.meta.url);
+const ESSAY = new URL('../prisma/demo/article-bolivian-revolution.txt', import.meta.url);
 const ANNOTATIONS = 2000;
 const RUNS = 5;
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createAnchorer } from './anchor.js';
 import type { FoundAnchor } from './types.js';
 
-const essay = readFileSync(new URL('../fixtures/article-bolivian-revolution.txt', import.meta.url), 'utf8');
+const essay = readFileSync(new URL('../../../prisma/demo/article-bolivian-revolution.txt', import.meta.url), 'utf8');
 const before = createAnchorer(essay);
 
 /** All UTF-16 offsets of `needle` (the essay has no astral characters: they equal code point offsets). */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { codePointLength } from './codepoints.js';
+import { codePointLength } from '@scholia/anchoring';
 import { MAX_DOCUMENT_BYTES, parseDocument } from './document.js';
 import { DocumentParseError } from './errors.js';
 import type { Block, DocumentFormat, ParsedDocument } from './types.js';

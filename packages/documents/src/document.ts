@@ -1,4 +1,4 @@
-import { CodePointCounter, codePointLength } from './codepoints.js';
+import { CodePointIndex, codePointLength } from '@scholia/anchoring';
 import { DocumentParseError } from './errors.js';
 import { parseMarkdown } from './markdown-document.js';
 import { MAX_MARKDOWN_NESTING, MarkdownTooComplexError } from './markdown-lexer.js';
@@ -88,7 +88,7 @@ function assemble(raw: RawBlock[]): ParsedDocument {
 
 function findFootnotes(text: string, blockStart: number, codeRanges: Array<[number, number]>): FootnoteMarker[] {
   const footnotes: FootnoteMarker[] = [];
-  const counter = new CodePointCounter(text);
+  const index = new CodePointIndex(text);
   for (const m of text.matchAll(FOOTNOTE_MARKER)) {
     const from = m.index;
     const to = from + m[0].length;
@@ -96,8 +96,8 @@ function findFootnotes(text: string, blockStart: number, codeRanges: Array<[numb
     footnotes.push({
       marker: m[0],
       label: m[1] ?? '',
-      start: blockStart + counter.at(from),
-      end: blockStart + counter.at(to),
+      start: blockStart + index.toCodePoint(from),
+      end: blockStart + index.toCodePoint(to),
     });
   }
   return footnotes;

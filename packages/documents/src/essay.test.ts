@@ -4,7 +4,7 @@ import { parseDocument } from './document.js';
 import { blockText, expectWellFormed } from './test-helpers.js';
 
 // A byte-identical copy of the demo essay (shared/article-bolivian-revolution.txt) kept with the package's tests.
-const essay = readFileSync(new URL('../fixtures/article-bolivian-revolution.txt', import.meta.url), 'utf8');
+const essay = readFileSync(new URL('../../../prisma/demo/article-bolivian-revolution.txt', import.meta.url), 'utf8');
 
 describe('the demo essay (plain text)', () => {
   const doc = parseDocument({ format: 'text', content: essay });

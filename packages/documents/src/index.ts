@@ -2,7 +2,6 @@ export type { Block, BlockKind, DocumentFormat, DocumentInput, FootnoteMarker, P
 export { BLOCK_SEPARATOR, MAX_DOCUMENT_BYTES, parseDocument } from './document.js';
 export { DocumentParseError, type DocumentParseErrorCode } from './errors.js';
 export { SEPARATOR_TEXT } from './raw-block.js';
-export { codePointLength, codePointToUtf16, sliceCodePoints, utf16ToCodePoint } from './codepoints.js';
 export {
   ALLOWED_LINK_SCHEMES,
   ALLOWED_TAGS,

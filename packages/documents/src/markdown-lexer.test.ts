@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MarkdownTooComplexError, lexMarkdown, markdownNestingDepth } from './markdown-lexer.js';
 import { xssPayloads } from './xss-corpus.js';
 
-const essay = readFileSync(new URL('../fixtures/article-bolivian-revolution.txt', import.meta.url), 'utf8');
+const essay = readFileSync(new URL('../../../prisma/demo/article-bolivian-revolution.txt', import.meta.url), 'utf8');
 
 /** HTML from marked as shipped, and from the guarded lexer: they must agree on ordinary input. */
 function both(src: string, breaks = false): [string, string] {

@@ -1,4 +1,4 @@
-import { codePointLength } from './codepoints.js';
+import { codePointLength } from '@scholia/anchoring';
 import { SEPARATOR_TEXT, type RawBlock } from './raw-block.js';
 
 /**

@@ -1,10 +1,10 @@
 import { expect } from 'vitest';
-import { sliceCodePoints } from './codepoints.js';
+import { sliceByCodePoints } from '@scholia/anchoring';
 import type { Block, ParsedDocument } from './types.js';
 
 /** Test helper: the text of a block, sliced by code points as a W3C client would. */
 export function blockText(doc: ParsedDocument, block: Block): string {
-  return sliceCodePoints(doc.text, block.start, block.end);
+  return sliceByCodePoints(doc.text, block.start, block.end);
 }
 
 /** Test helper: asserts the layout promised by `ParsedDocument` (contiguous blocks joined by "\n\n", etc.). */

@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DocumentParseError, parseDocument, type ParsedDocument, sliceCodePoints } from '@scholia/documents';
+import { sliceByCodePoints } from '@scholia/anchoring';
+import { DocumentParseError, parseDocument, type ParsedDocument } from '@scholia/documents';
 import { ImportDocumentBody } from '@scholia/shared';
 
 /** A failure to report on stderr with this exit code: 1 for bad input or state, 2 for wrong usage. */
@@ -81,7 +82,7 @@ const TITLE_MAX = 300;
 export function titleFor(doc: ParsedDocument, file: string): string {
   const first = doc.blocks[0];
   const heading = first?.kind === 'heading' ? first : doc.blocks.find((b) => b.kind === 'heading' && b.level === 1);
-  const fromHeading = heading ? sliceCodePoints(doc.text, heading.start, heading.end).replace(/\s+/g, ' ').trim() : '';
+  const fromHeading = heading ? sliceByCodePoints(doc.text, heading.start, heading.end).replace(/\s+/g, ' ').trim() : '';
   const title = fromHeading || path.basename(file).replace(/\.[^.]+$/, '') || path.basename(file);
   return [...title].slice(0, TITLE_MAX).join('').trim();
 }

@@ -1,4 +1,4 @@
-import { sliceCodePoints } from '@scholia/documents';
+import { sliceByCodePoints } from '@scholia/anchoring';
 import type {
   ArgumentDto,
   BoardPosition,
@@ -165,7 +165,7 @@ export function contestedPassages(args: ArgumentDto[], text: string): ContestedP
       if (!entry.argumentIds.includes(arg.stanceId)) entry.argumentIds.push(arg.stanceId);
       sides.set(key, entry);
     }
-    out.push({ start, end, exact: sliceCodePoints(text, start, end), sides: [...sides.values()] });
+    out.push({ start, end, exact: sliceByCodePoints(text, start, end), sides: [...sides.values()] });
   }
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
