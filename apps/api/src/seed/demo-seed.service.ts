@@ -5,7 +5,7 @@ import { createAnchorer, type Anchorer } from '@scholia/anchoring';
 import { renderMarkdown } from '@scholia/documents';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Secrets } from '../common/secrets.js';
-import { DocumentsService } from '../documents/documents.service.js';
+import { parseContent } from '../documents/documents.service.js';
 import type { Role } from '../generated/prisma/client.js';
 import { SeedRepository, type SeedPassage, type SeedStance, type SeedThread } from './seed.repository.js';
 
@@ -130,7 +130,6 @@ const THREADS: DemoThread[] = [
 export class DemoSeedService {
   constructor(
     private readonly repo: SeedRepository,
-    private readonly documents: DocumentsService,
     private readonly secrets: Secrets,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -138,14 +137,19 @@ export class DemoSeedService {
   /** The new accounts' credentials when this call created the seminar, null when it already existed. */
   async seed(): Promise<DemoCredentials | null> {
     if (await this.repo.groupExists(DEMO_SLUG)) return null;
+    const content = await readFile(path.join(this.config.demoDir, 'article-bolivian-revolution.txt'), 'utf8');
+    const { text, blocks } = parseContent('text', content);
     const accounts = PEOPLE.map((p) => ({ ...p, password: `${this.secrets.token(10).slice(0, 12)}` }));
     const inviteCode = this.secrets.token(10);
-    const created = await this.repo.createGroup({
-      slug: DEMO_SLUG,
-      name: 'Bolivia 1952: a seminar',
-      description:
-        'Why did the POR fail to take power in 1952–53? Read the essay, mark the passages that decide it, and argue: ' +
-        '"permanent revolution" (the party failed) or "deflected permanent revolution" (objective conditions)?',
+    // Everything in one transaction: a seminar that exists is complete, since the seed never repairs one.
+    const created = await this.repo.createDemo({
+      group: {
+        slug: DEMO_SLUG,
+        name: 'Bolivia 1952: a seminar',
+        description:
+          'Why did the POR fail to take power in 1952–53? Read the essay, mark the passages that decide it, and argue: ' +
+          '"permanent revolution" (the party failed) or "deflected permanent revolution" (objective conditions)?',
+      },
       members: await Promise.all(
         accounts.map(async (a) => ({
           email: a.email,
@@ -156,53 +160,50 @@ export class DemoSeedService {
         })),
       ),
       inviteCode,
+      document: {
+        title: 'The Bolivian Revolution of 1952',
+        author: 'Reply to John Newsinger',
+        source: 'Demo text shipped with Scholia',
+        format: 'text',
+        content,
+        text,
+        blocks,
+      },
+      debate: { question: DEBATE.question, positions: DEBATE.positions, threads: demoThreads(text) },
     });
     if (!created) return null;
-    const content = await readFile(path.join(this.config.demoDir, 'article-bolivian-revolution.txt'), 'utf8');
-    const documentId = await this.documents.importInto(created.groupId, created.ownerId, {
-      title: 'The Bolivian Revolution of 1952',
-      author: 'Reply to John Newsinger',
-      source: 'Demo text shipped with Scholia',
-      format: 'text',
-      content,
-    });
-    await this.seedDebate(documentId);
     return {
       groupSlug: DEMO_SLUG,
       inviteCode,
       accounts: accounts.map(({ email, password, role, displayName }) => ({ email, password, role, displayName })),
     };
   }
+}
 
-  /** The demo debate on the essay, with the demo students' arguments on real passages. */
-  private async seedDebate(documentId: string): Promise<void> {
-    const doc = await this.repo.documentText(documentId);
-    if (!doc) return;
-    const ids = await this.repo.userIds(PEOPLE.map((p) => p.email));
-    const idOf = (who: Who): string => ids.get(PEOPLE.find((p) => p.handle === who)!.email)!;
-    const anchorer = createAnchorer(doc.text);
-    const threads: SeedThread[] = [];
-    for (const t of THREADS) {
-      const passage = locate(anchorer, t.quote);
-      if (!passage) continue;
-      threads.push({
-        authorId: idOf(t.by),
-        passage,
-        text: t.text,
-        html: renderMarkdown(t.text),
-        ...(t.stance ? { stance: t.stance } : {}),
-        replies: (t.replies ?? []).map((r) => ({
-          authorId: idOf(r.by),
-          text: r.text,
-          html: renderMarkdown(r.text),
-          move: r.move,
-          citations: (r.cites ?? []).map((q) => locate(anchorer, q)).filter((p): p is SeedPassage => p !== null),
-          ...(r.stance ? { stance: r.stance } : {}),
-        })),
-      });
-    }
-    await this.repo.createDebate({ documentId, revision: doc.revision, createdById: idOf('ana'), ...DEBATE, threads });
+/** The demo students' arguments, on the passages of `text` they quote (an argument whose passage is missing is left out). */
+function demoThreads(text: string): SeedThread[] {
+  const anchorer = createAnchorer(text);
+  const threads: SeedThread[] = [];
+  for (const t of THREADS) {
+    const passage = locate(anchorer, t.quote);
+    if (!passage) continue;
+    threads.push({
+      author: t.by,
+      passage,
+      text: t.text,
+      html: renderMarkdown(t.text),
+      ...(t.stance ? { stance: t.stance } : {}),
+      replies: (t.replies ?? []).map((r) => ({
+        author: r.by,
+        text: r.text,
+        html: renderMarkdown(r.text),
+        move: r.move,
+        citations: (r.cites ?? []).map((q) => locate(anchorer, q)).filter((p): p is SeedPassage => p !== null),
+        ...(r.stance ? { stance: r.stance } : {}),
+      })),
+    });
   }
+  return threads;
 }
 
 /** Where `quote` is in the text, described as a new selection would be; null if the text does not have it. */
