@@ -377,10 +377,12 @@ describe('mutes', () => {
         .send({ target: selectorsFor(s.text, 'COB'), text: 'x' }),
       s.bob.agent.post(`/api/annotations/${a.id}/replies`).send({ text: 'x' }),
       s.bob.agent.patch(`/api/annotations/${mine.id}`).send({ version: mine.version, text: 'edited' }),
+      s.bob.agent.post(`/api/annotations/${a.id}/vote`),
     ];
     for (const res of await Promise.all(posts))
       expect(res.status, (res as unknown as { req: { method: string; path: string } }).req.path).toBe(403);
     await s.bob.agent.get(`/api/documents/${s.documentId}/annotations`).expect(200);
+    expect(await count('votes', 'annotation_id = $1', [a.id])).toBe(0);
     const members = (await s.owner.agent.get(`/api/groups/${s.slug}/members`).expect(200)).body as {
       items: { user: { id: string }; mutedUntil?: string | null }[];
     };
@@ -389,6 +391,7 @@ describe('mutes', () => {
     // Once the mute has run out, Bob posts again.
     await sql(`UPDATE memberships SET muted_until = now() - interval '1 minute' WHERE user_id = $1`, [s.bob.id]);
     await reply(s.bob, a.id, 'Back again');
+    await s.bob.agent.post(`/api/annotations/${a.id}/vote`).expect(200);
     await moderate(s.owner, { action: 'unmute', targetType: 'member', targetId: s.bob.id }).expect(409);
 
     // A default (24 hour) mute, lifted early.

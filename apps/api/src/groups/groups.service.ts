@@ -11,6 +11,13 @@ import { type GroupAccess, MembershipRepository } from './membership.repository.
 
 export const canTeach = (role: Role): boolean => role === 'owner' || role === 'instructor';
 
+/** 403 while a moderator's mute runs: a muted member reads, but neither posts nor votes. */
+export function refuseIfMuted(access: Pick<GroupAccess, 'mutedUntil'>, now: Date): void {
+  if (access.mutedUntil && access.mutedUntil > now) {
+    throw forbidden(`A moderator has muted you in this group until ${access.mutedUntil.toISOString()}.`);
+  }
+}
+
 const toGroupDto = (g: GroupRow, role: Role): GroupDto => ({
   id: g.id,
   slug: g.slug,

@@ -10,7 +10,7 @@ import { excerpt } from '../debates/board.js';
 import { StancesService } from '../debates/stances.service.js';
 import { EventBus } from '../events/event-bus.js';
 import { EventRepository } from '../events/event.repository.js';
-import { canTeach } from '../groups/groups.service.js';
+import { canTeach, refuseIfMuted } from '../groups/groups.service.js';
 import { MembershipRepository } from '../groups/membership.repository.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { VoteRepository, type VoteKind } from './vote.repository.js';
@@ -53,6 +53,7 @@ export class VotesService {
         : [];
     if (!moderator && target.authorId !== me && !this.stances.admitsAll(gates, me)) throw notFound(what);
     if (target.authorId === me) throw forbidden('You cannot vote for your own annotation or reply.');
+    refuseIfMuted(access, this.clock.now());
     this.throttle(me);
 
     const attempt = () =>
