@@ -267,6 +267,12 @@ describe('conventions', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.paths['/api/auth/register']?.post).toBeDefined();
     expect(doc.paths['/api/documents/{id}/annotations']?.get).toBeDefined();
+    // Exports are documented with the media types they are served as, not as JSON.
+    const mediaOf = (path: string) =>
+      Object.keys((doc.paths[path]?.get as { responses: { 200: { content: object } } }).responses[200].content);
+    expect(mediaOf('/api/documents/{id}/export')).toEqual(['application/ld+json', 'text/csv']);
+    expect(mediaOf('/api/debates/{id}/export')).toEqual(['text/markdown', 'text/csv']);
+    expect(mediaOf('/api/groups/{slug}/analytics')).toEqual(['application/json', 'text/csv']);
     const docs = await t.http.get('/api/docs').expect(200);
     expect(docs.text).toContain('/api/auth/login');
   });

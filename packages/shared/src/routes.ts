@@ -79,7 +79,10 @@ export interface RouteContract {
   query?: z.ZodType;
   body?: z.ZodType;
   status: number;
+  /** The JSON success body. */
   response?: z.ZodType;
+  /** Success bodies by media type, for an endpoint that answers other than JSON (exports); replaces `response`. */
+  media?: Record<string, z.ZodType>;
 }
 
 const route = <const R extends RouteContract>(r: R): R => r;
@@ -496,7 +499,7 @@ export const routes = {
     params: IdParam,
     query: ExportQuery,
     status: 200,
-    response: ExportResponse,
+    media: { 'application/ld+json': ExportResponse, 'text/csv': z.string() },
   }),
   groupAnalytics: route({
     method: 'get',
@@ -508,7 +511,7 @@ export const routes = {
     params: SlugParam,
     query: AnalyticsQuery,
     status: 200,
-    response: AnalyticsReport,
+    media: { 'application/json': AnalyticsReport, 'text/csv': z.string() },
   }),
 
   // Debates, stances and votes.
@@ -585,7 +588,7 @@ export const routes = {
     params: IdParam,
     query: DebateExportQuery,
     status: 200,
-    response: z.string(),
+    media: { 'text/markdown': z.string(), 'text/csv': z.string() },
   }),
   stanceHistory: route({
     method: 'get',

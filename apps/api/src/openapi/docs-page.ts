@@ -24,14 +24,20 @@ export function renderDocsPage(doc: object): string {
         .join('');
       const body = op.requestBody?.content['application/json']?.schema;
       const ok = Object.entries(op.responses ?? {}).find(([code]) => code.startsWith('2'));
-      const okSchema = ok?.[1].content?.['application/json']?.schema;
+      const media = Object.entries(ok?.[1].content ?? {});
+      const okSchemas = media
+        .map(
+          ([type, { schema }]) =>
+            `<details><summary>Response body (${escapeHtml(type)})</summary><pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre></details>`,
+        )
+        .join('');
       return `<section aria-labelledby="${op.operationId}">
   <h2 id="${op.operationId}"><span class="m">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h2>
   <p>${escapeHtml(op.summary ?? '')}${op.security?.length === 0 ? ' <em>(no sign-in needed)</em>' : ''}</p>
   ${params ? `<h3>Parameters</h3><ul>${params}</ul>` : ''}
   ${body ? `<details><summary>Request body</summary><pre>${escapeHtml(JSON.stringify(body, null, 2))}</pre></details>` : ''}
   ${ok ? `<p>Success: <strong>${ok[0]}</strong></p>` : ''}
-  ${okSchema ? `<details><summary>Response body</summary><pre>${escapeHtml(JSON.stringify(okSchema, null, 2))}</pre></details>` : ''}
+  ${okSchemas}
 </section>`;
     })
     .join('\n');

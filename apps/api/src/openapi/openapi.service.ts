@@ -66,12 +66,19 @@ export class OpenApiService {
           }
         : {}),
       responses: {
-        [route.status]: route.response
-          ? { description: 'Success', content: { 'application/json': { schema: toSchema(route.response, 'output') } } }
-          : { description: 'Success, no content' },
+        [route.status]: this.success(route),
         '4XX': problemResponse,
       },
     };
+  }
+
+  private success(route: RouteContract): object {
+    const media = route.media ?? (route.response ? { 'application/json': route.response } : null);
+    if (!media) return { description: 'Success, no content' };
+    const content = Object.fromEntries(
+      Object.entries(media).map(([type, schema]) => [type, { schema: toSchema(schema, 'output') }]),
+    );
+    return { description: 'Success', content };
   }
 
   private parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): object[] {
