@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   for (const file of files) {
     process.stderr.write(`running ${file}…\n`);
-    const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { default: () => Promise<BenchRow[]> };
+    const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as {
+      default: () => BenchRow[] | Promise<BenchRow[]>;
+    };
     rows.push(...(await mod.default()));
   }
   const header = ['benchmark', 'metric', 'Scholia', 'baseline (same run)', 'target', 'met'];

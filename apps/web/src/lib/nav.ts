@@ -4,7 +4,7 @@
  */
 export function safeNext(raw: string | null | undefined, fallback = '/'): string {
   if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return fallback;
-  if (/[\u0000-\u001f\u007f]/.test(raw)) return fallback;
+  if (hasControlCharacter(raw)) return fallback;
   try {
     const base = 'http://scholia.invalid';
     const url = new URL(raw, base);
@@ -15,6 +15,15 @@ export function safeNext(raw: string | null | undefined, fallback = '/'): string
   }
 }
 
+/** C0 controls and DEL: browsers drop or reinterpret them in URLs, so `/\t/evil.example` could leave the site. */
+function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 /** The login page address that comes back to `url` afterwards. */
 export function loginUrl(url: URL): string {
   const here = url.pathname + url.search;
@@ -23,6 +32,9 @@ export function loginUrl(url: URL): string {
 
 /** Extracts an invite code from a code or a pasted invite link (`https://host/join/CODE`). */
 export function inviteCode(input: string): string {
-  const trimmed = input.trim().replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const trimmed = input
+    .trim()
+    .replace(/[?#].*$/, '')
+    .replace(/\/+$/, '');
   return trimmed.split('/').pop() ?? trimmed;
 }
