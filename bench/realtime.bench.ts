@@ -34,18 +34,20 @@ const RATE_PER_S = 20;
 const DURATION_S = 10;
 const WARMUP_POSTS = 20;
 const IDLE_CLIENTS = 1_000;
-/**
- * Threads the replies are spread over. (Replying loads the whole thread, so 200 replies in one thread would measure
- * a 200-reply thread's load time rather than delivery.)
- */
+/** Threads the replies are spread over, as in a class discussing several passages at once. */
 const THREADS = 20;
 /** Distinct reader accounts the clients are spread over. */
 const READER_ACCOUNTS = 10;
-/** Alternating rounds of (a); the best p99 of each server is kept, which evens out noise from the rest of the machine. */
-const ROUNDS = Number(process.env.RT_BENCH_ROUNDS ?? 2);
+/**
+ * Rounds of (a). Each round measures both servers back to back (which one first alternates), so that the two share
+ * whatever else the machine is doing then; the verdict is the median of the rounds' own Scholia/bare p99 ratios.
+ */
+const ROUNDS = Number(process.env.RT_BENCH_ROUNDS ?? 3);
 /** For profiling: `fanout`, `memory` or both (the default). */
 const PARTS = (process.env.RT_BENCH_PARTS ?? 'fanout,memory').split(',');
 const DRAIN_TIMEOUT_MS = 15_000;
+/** Fresh processes tried per server for (b) before its reading counts as failed. */
+const MEMORY_ATTEMPTS = 3;
 const CONNECT_TIMEOUT_MS = 60_000;
 
 const QUOTE = 'the power of the working class';
@@ -498,6 +500,12 @@ function percentile(values: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
 }
 
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
 interface FanOut {
   p50: number;
   p99: number;
@@ -654,6 +662,8 @@ async function idleMemory(target: Target): Promise<{ rss: number; heap: number }
   }
 }
 
+const plausible = (m: { rss: number }): boolean => m.rss >= 1024 * 1024;
+
 const fmtMs = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a');
 const fmtMb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -677,14 +687,16 @@ export default async function (): Promise<BenchRow[]> {
       const bare = await start('bare');
       const results: Record<'scholia' | 'bare', FanOut[]> = { scholia: [], bare: [] };
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, target] of [
+        const order = [
           ['bare', bare],
           ['scholia', scholia],
-        ] as const) {
+        ] as const;
+        const load = os.loadavg()[0]!.toFixed(1);
+        for (const [name, target] of round % 2 ? [...order].reverse() : order) {
           const r = await fanOut(target, `${round}${name}`);
           results[name].push(r);
           process.stderr.write(
-            `  fan-out round ${round + 1} ${name}: p50 ${fmtMs(r.p50)}, p99 ${fmtMs(r.p99)}, max ${fmtMs(r.max)}, delivered ${r.delivered}/${r.expected}, ` +
+            `  fan-out round ${round + 1} ${name} (load average ${load}): p50 ${fmtMs(r.p50)}, p99 ${fmtMs(r.p99)}, max ${fmtMs(r.max)}, delivered ${r.delivered}/${r.expected}, ` +
               `out of order ${r.outOfOrder}, duplicates ${r.duplicates}, failed posts ${r.failedPosts}\n    ${r.breakdown}\n`,
           );
         }
@@ -692,6 +704,9 @@ export default async function (): Promise<BenchRow[]> {
       const best = (rs: FanOut[]): FanOut => rs.reduce((a, b) => (b.p99 < a.p99 ? b : a));
       const s = best(results.scholia);
       const b = best(results.bare);
+      // Each round's ratio compares two measurements taken moments apart, under the same load.
+      const ratios = results.scholia.map((r, i) => r.p99 / results.bare[i]!.p99);
+      const medianRatio = median(ratios);
       const allDelivered = results.scholia.every(
         (r) => r.delivered === r.expected && r.duplicates === 0 && r.outOfOrder === 0 && r.failedPosts === 0,
       );
@@ -699,7 +714,7 @@ export default async function (): Promise<BenchRow[]> {
       rows.push(
         {
           benchmark: label,
-          metric: 'POST → last client, p50',
+          metric: 'POST → last client, p50 (best round)',
           scholia: fmtMs(s.p50),
           baseline: fmtMs(b.p50),
           target: 'reported',
@@ -707,11 +722,13 @@ export default async function (): Promise<BenchRow[]> {
         },
         {
           benchmark: label,
-          metric: `POST → last client, p99 (best of ${ROUNDS} rounds)`,
-          scholia: fmtMs(s.p99),
-          baseline: fmtMs(b.p99),
-          target: `≤ 2.5× baseline (${fmtMs(2.5 * b.p99)}); now ${(s.p99 / b.p99).toFixed(2)}×`,
-          pass: s.p99 <= 2.5 * b.p99,
+          metric: `POST → last client, p99, each round (${ROUNDS} rounds)`,
+          scholia: results.scholia.map((r) => fmtMs(r.p99)).join(', '),
+          baseline: results.bare.map((r) => fmtMs(r.p99)).join(', '),
+          target:
+            `≤ 2.5× baseline: median of the rounds' ratios ${medianRatio.toFixed(2)}× ` +
+            `(${ratios.map((x) => `${x.toFixed(2)}×`).join(', ')}); best p99s ${(s.p99 / b.p99).toFixed(2)}×`,
+          pass: medianRatio <= 2.5,
         },
         {
           benchmark: label,
@@ -748,28 +765,36 @@ export default async function (): Promise<BenchRow[]> {
         bare: { rss: 0, heap: 0 },
       };
       for (const name of ['bare', 'scholia'] as const) {
-        let target: Target;
-        if (name === 'scholia') {
-          const server = await spawnServer('scholia', { DATABASE_URL: db.url });
-          servers.push(server);
-          target = { ...scholia, server };
-        } else {
-          target = await start('bare');
+        // A thousand connections cannot cost under a megabyte: a smaller (or negative) growth means the process handed
+        // pages back mid-measurement, so that reading is thrown away and the server measured again, in a new process.
+        for (let attempt = 1; attempt <= MEMORY_ATTEMPTS; attempt++) {
+          let target: Target;
+          if (name === 'scholia') {
+            const server = await spawnServer('scholia', { DATABASE_URL: db.url });
+            servers.push(server);
+            target = { ...scholia, server };
+          } else {
+            target = await start('bare');
+          }
+          memory[name] = await idleMemory(target);
+          process.stderr.write(
+            `  memory ${name}: RSS +${fmtMb(memory[name].rss)}, heap +${fmtMb(memory[name].heap)} for ${IDLE_CLIENTS} clients\n`,
+          );
+          await stopAll();
+          if (plausible(memory[name])) break;
         }
-        memory[name] = await idleMemory(target);
-        process.stderr.write(
-          `  memory ${name}: RSS +${fmtMb(memory[name].rss)}, heap +${fmtMb(memory[name].heap)} for ${IDLE_CLIENTS} clients\n`,
-        );
-        await stopAll();
       }
+      const valid = plausible(memory.scholia) && plausible(memory.bare);
       const ratio = memory.scholia.rss / memory.bare.rss;
       rows.push({
         benchmark: `memory: ${IDLE_CLIENTS.toLocaleString('en')} idle clients joined to a document`,
         metric: 'server RSS growth (heap growth)',
         scholia: `${fmtMb(memory.scholia.rss)} (${fmtMb(memory.scholia.heap)})`,
         baseline: `${fmtMb(memory.bare.rss)} (${fmtMb(memory.bare.heap)})`,
-        target: `≤ 1.5× baseline RSS; now ${ratio.toFixed(2)}× (heap used ${(memory.scholia.heap / memory.bare.heap).toFixed(2)}×)`,
-        pass: ratio <= 1.5,
+        target: valid
+          ? `≤ 1.5× baseline RSS; now ${ratio.toFixed(2)}× (heap used ${(memory.scholia.heap / memory.bare.heap).toFixed(2)}×)`
+          : `≤ 1.5× baseline RSS; no plausible reading in ${MEMORY_ATTEMPTS} attempts`,
+        pass: valid && ratio <= 1.5,
       });
     }
     return rows;

@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import type supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { closeDb, count, sql } from '../support/db.js';
 import { ESSAY, seminar, selectorsFor } from '../support/fixtures.js';
@@ -522,5 +524,99 @@ describe('document revisions', () => {
       status: 'moved',
       ...rangeOf(text, 'the dynamo of the Bolivian economy'),
     });
+  });
+});
+
+describe('writes racing a revision', () => {
+  /**
+   * Runs `requests` one after another while the document's row is held as a revision in progress holds it, each
+   * only once the one before waits for it, then lets them all go: the revision among them commits first.
+   */
+  async function queuedBehindLock(
+    documentId: string,
+    requests: (() => supertest.Test)[],
+  ): Promise<supertest.Response[]> {
+    const blocker = new pg.Client({ connectionString: inject('databaseUrl') });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM documents WHERE id = $1 FOR UPDATE', [documentId]);
+      const pid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const responses: Promise<supertest.Response>[] = [];
+      for (const request of requests) {
+        responses.push(request().then((res) => res));
+        await waitingBehind(pid, responses.length);
+      }
+      await blocker.query('COMMIT');
+      return await Promise.all(responses);
+    } finally {
+      await blocker.end();
+    }
+  }
+
+  /** Waits until `n` database sessions wait, directly or in line, for the one with `pid`. */
+  async function waitingBehind(pid: number, n: number): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const rows = await sql<{ n: number }>(
+        `WITH RECURSIVE w(pid) AS (
+           SELECT $1::int UNION SELECT a.pid FROM pg_stat_activity a, w WHERE w.pid = ANY (pg_blocking_pids(a.pid)))
+         SELECT (count(*) - 1)::int AS n FROM w`,
+        [pid],
+      );
+      if (rows[0]!.n >= n) return;
+      if (Date.now() > deadline) throw new Error(`${n} requests did not come to wait for the document`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  it('refuses (409) an annotation or citation located in the text a revision replaced meanwhile, storing nothing', async () => {
+    const r = await seminar(t);
+    const quote = 'the power of the working class';
+    const revise = (content: string) => () =>
+      r.owner.agent.post(`/api/documents/${r.documentId}/revisions`).send({ content, format: 'text' });
+
+    // Both were located in revision 1; the revision commits first and moves every passage.
+    const first = `A note from the editor.\n\n${ESSAY}`;
+    const [revised, annotation] = await queuedBehindLock(r.documentId, [
+      revise(first),
+      () =>
+        r.alice.agent
+          .post(`/api/documents/${r.documentId}/annotations`)
+          .send({ target: selectorsFor(r.text, quote), text: 'raced' }),
+    ]);
+    expect(revised!.status).toBe(201);
+    const text2 = (revised!.body as { text: string }).text;
+    expect(annotation!.status).toBe(409);
+    expect(annotation!.headers['content-type']).toMatch(/problem\+json/);
+    expect(annotation!.body).toMatchObject({ type: 'urn:scholia:problem:document-revised', status: 409 });
+    expect(await count('annotations', 'document_id = $1', [r.documentId])).toBe(0);
+
+    // Made again in the text as it now is, it is stored against the new revision.
+    const made = await r.alice.agent
+      .post(`/api/documents/${r.documentId}/annotations`)
+      .send({ target: selectorsFor(text2, quote), text: 'again' })
+      .expect(201);
+    const id = (made.body as Annotation).id;
+    expect((made.body as Annotation).anchor).toEqual({ status: 'anchored', ...rangeOf(text2, quote) });
+    expect(await sql('SELECT revision FROM annotations WHERE id = $1', [id])).toEqual([{ revision: 2 }]);
+
+    // A reply citing a passage of revision 2 while revision 3 is written; and two revisions at once are numbered
+    // one after the other.
+    const [third, reply, fourth] = await queuedBehindLock(r.documentId, [
+      revise(`Another note.\n\n${first}`),
+      () =>
+        r.bob.agent
+          .post(`/api/annotations/${id}/replies`)
+          .send({ text: 'see also', citations: [selectorsFor(text2, 'Carcia Meza was replaced')] }),
+      revise(`A third note.\n\n${first}`),
+    ]);
+    expect(third!.status).toBe(201);
+    expect((third!.body as { revision: number }).revision).toBe(3);
+    expect(fourth!.status).toBe(201);
+    expect((fourth!.body as { revision: number }).revision).toBe(4);
+    expect(reply!.status).toBe(409);
+    expect(reply!.body).toMatchObject({ type: 'urn:scholia:problem:document-revised' });
+    expect(await count('replies', 'annotation_id = $1', [id])).toBe(0);
   });
 });

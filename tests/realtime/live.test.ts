@@ -1,5 +1,6 @@
 import type { AnnotationDto, ReplyDto } from '@scholia/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AuthService } from '../../apps/api/src/auth/auth.service.js';
 import { newUser } from '../support/app.js';
 import { closeDb } from '../support/db.js';
 import { seminar, selectorsFor } from '../support/fixtures.js';
@@ -218,6 +219,26 @@ describe('sessions', () => {
 
     // The revoked cookie cannot connect again.
     expect(await clients.open(server.url, second).refused()).toBe('unauthenticated');
+  });
+
+  it('closes a socket whose session was revoked between the handshake reading it and the socket connecting', async () => {
+    const cookie = cookieFrom(await api(server.url, '/api/auth/register', { body: newUser('Dana') }));
+    const auth = server.app.get(AuthService);
+    const authenticate = auth.authenticate.bind(auth);
+    // The handshake reads the live session; the logout lands right after, before the socket has joined any room.
+    const spy = vi.spyOn(auth, 'authenticate').mockImplementationOnce(async (token) => {
+      const session = await authenticate(token);
+      expect((await api(server.url, '/api/auth/logout', { method: 'POST', cookie })).status).toBe(204);
+      return session;
+    });
+    try {
+      const c = clients.open(server.url, cookie);
+      const reason = new Promise<string>((resolve) => c.socket.once('disconnect', resolve));
+      const outcome = await Promise.race([reason, sleep(5_000).then(() => 'still connected')]);
+      expect(outcome).toBe('io server disconnect');
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("logging out disconnects that session's socket", async () => {

@@ -148,6 +148,28 @@ describe.skipIf(!redisUp)(
       expect(await bobOnB.until(() => bobOnB.typing[0], 'typing on B')).toMatchObject({ userId: s.alice.id });
     });
 
+    it('keeps a deployment with another REDIS_PREFIX on the same Redis out of it', async () => {
+      const other = await startApi({ REDIS_URL, REDIS_PREFIX: 'other-deployment', ORIGIN });
+      try {
+        const onA = clients.open(a.url, cookieOf(s.bob.agent), { origin: ORIGIN });
+        const onOther = clients.open(other.url, cookieOf(s.bob.agent), { origin: ORIGIN });
+        await onA.joinOk(s.documentId);
+        await onOther.joinOk(s.documentId);
+        const res = await post(b, cookieOf(s.alice.agent), `/api/documents/${s.documentId}/annotations`, {
+          target: selectorsFor(s.text, QUOTE),
+          text: 'for this deployment only',
+        });
+        expect(res.status).toBe(201);
+        await onA.nextEvent(() => true, 'the annotation on A');
+        await sleep(400);
+        await onOther.ping();
+        expect(onOther.events).toEqual([]);
+      } finally {
+        clients.closeAll();
+        await other.close();
+      }
+    });
+
     it('disconnects sockets on A when their session is ended on B', async () => {
       const login = await api(b.url, '/api/auth/register', {
         origin: ORIGIN,

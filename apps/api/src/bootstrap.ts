@@ -47,7 +47,7 @@ export async function createApp(
     logger: new PinoNestLogger(logger),
   });
   if (config.redisUrl) {
-    const adapter = new RedisIoAdapter(app, config.redisUrl);
+    const adapter = new RedisIoAdapter(app, config.redisUrl, config.redisPrefix);
     await adapter.connect();
     app.useWebSocketAdapter(adapter);
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
-import { Prisma } from '../generated/prisma/client.js';
+import { Prisma, type ReviewStatus, type Role, type Visibility } from '../generated/prisma/client.js';
+import type { GroupAccess } from '../groups/membership.repository.js';
 
 const AUTHOR = { select: { id: true, displayName: true, handle: true } } as const;
 /** The stance an annotation or reply takes in a debate (at most one: see debates/stances.service.ts). */
@@ -25,6 +26,27 @@ export const annotationInclude = (viewerId: string) =>
 
 export type AnnotationRow = Prisma.AnnotationGetPayload<{ include: ReturnType<typeof annotationInclude> }>;
 export type ReplyRow = AnnotationRow['replies'][number];
+
+/** What writing into a thread needs of its annotation: who may see it and whether it takes replies; no replies. */
+export interface ThreadHead {
+  id: string;
+  documentId: string;
+  authorId: string;
+  visibility: Visibility;
+  review: ReviewStatus;
+  hiddenAt: Date | null;
+  removedAt: Date | null;
+  deletedAt: Date | null;
+  locked: boolean;
+}
+
+/** The annotation a reply goes to, the caller's access to its group, and the reply it answers (when named). */
+export interface ReplyTarget {
+  head: ThreadHead;
+  access: GroupAccess | null;
+  /** Null when no parent was named or no such reply exists. */
+  parent: { annotationId: string; authorId: string } | null;
+}
 
 export interface ListFilter {
   documentId: string;
@@ -156,12 +178,14 @@ export class AnnotationRepository {
         AND to_tsvector('english', r.text) @@ websearch_to_tsquery('english', ${q})`;
   }
 
-  create(
+  /** A new annotation, returned as `find` would load it; like `createReply`, one INSERT. */
+  async create(
     tx: Prisma.TransactionClient,
     data: Prisma.AnnotationUncheckedCreateInput,
-    viewerId: string,
+    author: AnnotationRow['author'],
   ): Promise<AnnotationRow> {
-    return tx.annotation.create({ data, include: annotationInclude(viewerId) });
+    const created = await tx.annotation.create({ data });
+    return { ...created, author, _count: { votes: 0 }, votes: [], stances: [], replies: [] };
   }
 
   /** False when `version` is no longer current: someone saved in between. */
@@ -207,24 +231,76 @@ export class AnnotationRepository {
     });
   }
 
-  createReply(
+  /**
+   * A new reply, returned as `find` would load it. It has no votes or stance yet and its author is the caller, so
+   * nothing needs reading back: one INSERT.
+   */
+  async createReply(
     tx: Prisma.TransactionClient,
     data: Prisma.ReplyUncheckedCreateInput,
-    viewerId: string,
+    author: ReplyRow['author'],
   ): Promise<ReplyRow> {
-    return tx.reply.create({
-      data,
-      include: {
-        author: AUTHOR,
-        _count: { select: { votes: true } },
-        votes: { where: { userId: viewerId }, select: { id: true } },
-        stances: STANCES,
-      },
-    });
+    const created = await tx.reply.create({ data });
+    return { ...created, author, _count: { votes: 0 }, votes: [], stances: [] };
   }
 
-  findReply(id: string): Promise<{ id: string; annotationId: string } | null> {
-    return this.prisma.reply.findUnique({ where: { id }, select: { id: true, annotationId: true } });
+  /**
+   * Everything replying checks, in one statement rather than loading the whole thread: the annotation's own state,
+   * the caller's membership of its document's group, and the parent reply. (It reads memberships as
+   * MembershipRepository does, joined in, because this sits on the hot path of every reply.)
+   */
+  async replyTarget(annotationId: string, userId: string, parentId: string | null): Promise<ReplyTarget | null> {
+    const rows = await this.prisma.$queryRaw<
+      (ThreadHead & {
+        groupId: string;
+        slug: string;
+        preModeration: boolean;
+        role: Role | null;
+        mutedUntil: Date | null;
+        parentAnnotationId: string | null;
+        parentAuthorId: string | null;
+      })[]
+    >`
+      SELECT a.id::text AS id, a.document_id::text AS "documentId", a.author_id::text AS "authorId",
+        a.visibility::text AS visibility, a.review::text AS review, a.hidden_at AS "hiddenAt",
+        a.removed_at AS "removedAt", a.deleted_at AS "deletedAt", a.locked,
+        g.id::text AS "groupId", g.slug, g.pre_moderation AS "preModeration",
+        m.role::text AS role, m.muted_until AS "mutedUntil",
+        p.annotation_id::text AS "parentAnnotationId", p.author_id::text AS "parentAuthorId"
+      FROM annotations a
+      JOIN documents d ON d.id = a.document_id
+      JOIN groups g ON g.id = d.group_id
+      LEFT JOIN memberships m ON m.group_id = g.id AND m.user_id = ${userId}::uuid
+      LEFT JOIN replies p ON p.id = ${parentId}::uuid
+      WHERE a.id = ${annotationId}::uuid`;
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      head: {
+        id: r.id,
+        documentId: r.documentId,
+        authorId: r.authorId,
+        visibility: r.visibility,
+        review: r.review,
+        hiddenAt: r.hiddenAt,
+        removedAt: r.removedAt,
+        deletedAt: r.deletedAt,
+        locked: r.locked,
+      },
+      access: r.role
+        ? {
+            groupId: r.groupId,
+            slug: r.slug,
+            role: r.role,
+            mutedUntil: r.mutedUntil,
+            preModeration: r.preModeration,
+          }
+        : null,
+      parent:
+        r.parentAnnotationId && r.parentAuthorId
+          ? { annotationId: r.parentAnnotationId, authorId: r.parentAuthorId }
+          : null,
+    };
   }
 }
 

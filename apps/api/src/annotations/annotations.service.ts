@@ -11,7 +11,7 @@ import type {
   ReplyDto,
   Target,
 } from '@scholia/shared';
-import type { AuthContext } from '../auth/auth-context.js';
+import type { AuthContext, AuthUser } from '../auth/auth-context.js';
 import { Clock } from '../common/clock.js';
 import { conflict, forbidden, notFound, ProblemException, tooManyRequests } from '../common/problem.js';
 import { RateLimiter } from '../common/rate-limiter.js';
@@ -23,10 +23,19 @@ import { type GroupAccess, MembershipRepository } from '../groups/membership.rep
 import { appendAnnotationEvents, appendReplyEvents } from '../moderation/item-events.js';
 import { StancesService } from '../debates/stances.service.js';
 import { sortThreads } from '../debates/thread-sort.js';
+import { RevisionRepository } from '../documents/revision.repository.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { itemVisible, toAnnotationDto, toReplyDto, type Viewer } from './annotation.mapper.js';
-import { AnnotationRepository, type AnnotationRow } from './annotation.repository.js';
+import { AnnotationRepository, type AnnotationRow, type ThreadHead } from './annotation.repository.js';
 import { AnchorerCache } from './anchorer-cache.js';
+
+/** The author of something the caller writes now, as rows carry it. */
+const authorOf = (user: AuthUser): AnnotationRow['author'] => ({
+  id: user.id,
+  displayName: user.displayName,
+  handle: user.handle,
+});
 
 export interface Located {
   target: Target;
@@ -50,6 +59,7 @@ export class AnnotationsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly stances: StancesService,
     private readonly notifications: NotificationsService,
+    private readonly revisions: RevisionRepository,
   ) {}
 
   async list(auth: AuthContext, documentId: string, query: AnnotationQuery): Promise<AnnotationList> {
@@ -102,6 +112,7 @@ export class AnnotationsService {
     const text = body.text ?? '';
     const viewer = this.viewer(auth, access);
     const { row, events, notified } = await this.annotations.transaction(async (tx) => {
+      await this.assertLocatedIn(tx, documentId, revision.number);
       const created = await this.annotations.create(
         tx,
         {
@@ -122,7 +133,7 @@ export class AnnotationsService {
           visibility: body.visibility ?? 'group',
           review: this.reviewFor(access),
         },
-        auth.user.id,
+        authorOf(auth.user),
       );
       // A stance in a debate (409 when it is closed, 422 when not on this document: nothing is stored then).
       const stance = body.stance
@@ -201,25 +212,34 @@ export class AnnotationsService {
     this.bus.publish([event]);
   }
 
+  /**
+   * Replying checks the thread's annotation and the caller's membership with one narrow read (not the whole thread),
+   * and writes the reply and its event in one short transaction: the hot path of a live discussion.
+   */
   async reply(auth: AuthContext, annotationId: string, body: CreateReplyBody): Promise<ReplyDto> {
-    const { row, access } = await this.visible(auth, annotationId);
-    if (row.deletedAt) throw notFound('That annotation');
+    const target = await this.annotations.replyTarget(annotationId, auth.user.id, body.parentId ?? null);
+    const { head, access } = this.seen(auth, target?.head ?? null, target?.access ?? null);
+    if (head.deletedAt) throw notFound('That annotation');
     this.checkCanPost(auth, access);
-    if (row.locked && !canTeach(access.role))
+    if (head.locked && !canTeach(access.role))
       throw new ProblemException(409, 'thread-locked', 'This thread is locked by a moderator.');
-    if (body.parentId) {
-      const parent = await this.annotations.findReply(body.parentId);
-      if (!parent || parent.annotationId !== annotationId) {
-        throw new ProblemException(422, 'bad-parent', 'parentId must be a reply in the same thread.', {
-          errors: [{ path: 'body.parentId', message: 'Not a reply in this thread' }],
-        });
-      }
+    if (body.parentId && target?.parent?.annotationId !== annotationId) {
+      throw new ProblemException(422, 'bad-parent', 'parentId must be a reply in the same thread.', {
+        errors: [{ path: 'body.parentId', message: 'Not a reply in this thread' }],
+      });
     }
-    const citations = body.citations?.length ? await this.locateCitations(row.documentId, body.citations) : [];
+    const cited = body.citations?.length ? await this.locateCitations(head.documentId, body.citations) : null;
     const viewer = this.viewer(auth, access);
-    // Commit-then-reveal: no answering an argument one may not see yet.
-    await this.stances.assertUnsealed(row, viewer, body.parentId);
+    // Commit-then-reveal: no answering an argument one may not see yet. Only then is the whole thread needed.
+    if ((await this.stances.sealedFor(head.documentId, viewer)).size > 0) {
+      await this.stances.assertUnsealed(
+        (await this.annotations.find(annotationId, auth.user.id))!,
+        viewer,
+        body.parentId,
+      );
+    }
     const { reply, events, notified } = await this.annotations.transaction(async (tx) => {
+      if (cited) await this.assertLocatedIn(tx, head.documentId, cited.revision);
       const created = await this.annotations.createReply(
         tx,
         {
@@ -229,15 +249,15 @@ export class AnnotationsService {
           text: body.text,
           html: renderMarkdown(body.text),
           move: body.move === 'source-request' ? 'source_request' : (body.move ?? 'comment'),
-          citations,
+          citations: cited?.citations ?? [],
           review: this.reviewFor(access),
         },
-        auth.user.id,
+        authorOf(auth.user),
       );
       const stance = body.stance
         ? await this.stances.take(tx, {
             userId: auth.user.id,
-            documentId: row.documentId,
+            documentId: head.documentId,
             stance: body.stance,
             replyId: created.id,
           })
@@ -246,31 +266,54 @@ export class AnnotationsService {
       const notified = await this.notifications.forPost(tx, {
         actorId: auth.user.id,
         groupSlug: access.slug,
-        documentId: row.documentId,
+        documentId: head.documentId,
         annotationId,
         replyId: reply.id,
         text: body.text,
-        visibleToGroup: row.visibility === 'group' && reply.review === 'approved',
-        answers: [row.authorId, row.replies.find((r) => r.id === body.parentId)?.authorId],
+        visibleToGroup: head.visibility === 'group' && reply.review === 'approved',
+        answers: [head.authorId, target?.parent?.authorId],
       });
-      return { reply, notified, events: await appendReplyEvents(this.events, tx, row, null, reply, viewer) };
+      // Last, so that the document's row lock taken by the append is held only until the commit.
+      return { reply, notified, events: await appendReplyEvents(this.events, tx, head, null, reply, viewer) };
     });
     this.bus.publish(events);
     this.notifications.publish(notified);
     return toReplyDto(reply, viewer);
   }
 
+  /**
+   * Inside a transaction that stores positions located in revision `revision` of the document: refuses them (409
+   * problem+json) when a newer revision has committed since, whose re-anchoring they missed, and holds off revisions
+   * until the transaction ends. Shared with re-attaching (documents/revision.service.ts).
+   */
+  async assertLocatedIn(tx: Prisma.TransactionClient, documentId: string, revision: number): Promise<void> {
+    const latest = await this.revisions.lockLatest(tx, documentId, 'anchor');
+    if (latest === null) throw notFound('That document');
+    if (latest !== revision) {
+      throw conflict(
+        'document-revised',
+        'The document was revised meanwhile; select the passage again in its new text.',
+      );
+    }
+  }
+
   private async locateCitations(
     documentId: string,
     targets: Target[],
-  ): Promise<{ target: Target; anchor: { status: 'anchored'; start: number; end: number } }[]> {
+  ): Promise<{
+    revision: number;
+    citations: { target: Target; anchor: { status: 'anchored'; start: number; end: number } }[];
+  }> {
     const revision = await this.annotations.currentRevision(documentId);
     if (!revision) throw notFound('That document');
     const anchorer = this.anchorers.get(documentId, revision.number, revision.text);
-    return targets.map((t, i) => {
-      const l = this.locate(anchorer, t, `citations.${i}`);
-      return { target: l.target, anchor: { status: 'anchored', start: l.start, end: l.end } };
-    });
+    return {
+      revision: revision.number,
+      citations: targets.map((t, i) => {
+        const l = this.locate(anchorer, t, `citations.${i}`);
+        return { target: l.target, anchor: { status: 'anchored', start: l.start, end: l.end } };
+      }),
+    };
   }
 
   /**
@@ -347,10 +390,20 @@ export class AnnotationsService {
   private async visible(auth: AuthContext, id: string): Promise<{ row: AnnotationRow; access: GroupAccess }> {
     const row = await this.annotations.find(id, auth.user.id);
     const access = row && (await this.members.byDocument(row.documentId, auth.user.id));
-    if (!row || !access || (row.visibility === 'private' && row.authorId !== auth.user.id))
+    const seen = this.seen(auth, row, access);
+    return { row: seen.head, access: seen.access };
+  }
+
+  /** 404 unless the caller is a member who may see the annotation (a thread's head is enough to tell). */
+  private seen<H extends ThreadHead>(
+    auth: AuthContext,
+    head: H | null,
+    access: GroupAccess | null,
+  ): { head: H; access: GroupAccess } {
+    if (!head || !access || (head.visibility === 'private' && head.authorId !== auth.user.id))
       throw notFound('That annotation');
     // Removed items are gone, and items awaiting approval unseen, for all but instructors (and, if pending, the author).
-    if (!itemVisible(row, this.viewer(auth, access))) throw notFound('That annotation');
-    return { row, access };
+    if (!itemVisible(head, this.viewer(auth, access))) throw notFound('That annotation');
+    return { head, access };
   }
 }

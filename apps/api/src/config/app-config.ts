@@ -12,6 +12,11 @@ const Env = z.object({
   ORIGIN: z.url().optional(),
   DATABASE_URL: z.string().startsWith('postgres').optional(),
   REDIS_URL: z.string().startsWith('redis').optional(),
+  /** Starts the name of every Redis channel this deployment uses, so that deployments sharing a Redis stay apart. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - only (at most 64)')
+    .default('scholia'),
   DATA_DIR: z.string().default(path.join(repoRoot, '.data')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.stringbool().default(false),
@@ -37,6 +42,7 @@ export interface AppConfig {
   databaseUrl: string;
   externalDatabase: boolean;
   redisUrl: string | undefined;
+  redisPrefix: string;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   trustProxy: boolean;
@@ -77,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: e.DATABASE_URL ?? '',
     externalDatabase: e.DATABASE_URL !== undefined,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,

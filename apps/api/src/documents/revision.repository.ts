@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
-import type { AnchorStatus, Prisma } from '../generated/prisma/client.js';
+import { type AnchorStatus, Prisma } from '../generated/prisma/client.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -82,15 +82,20 @@ export class RevisionRepository {
   }
 
   /**
-   * Locks the document row for the rest of the transaction (revisions, and event appends, of this document wait
-   * for it) and returns its latest revision number; null when the document does not exist.
+   * Locks the document row for the rest of the transaction and returns its latest revision number; null when the
+   * document does not exist. `revise` (FOR UPDATE) is for writing a revision: it waits for, and holds off, everyone
+   * else who locks the row. `anchor` (FOR KEY SHARE) is for storing positions in the current text: it holds off
+   * revisions only, so annotations written in parallel and event appends (FOR NO KEY UPDATE of the counter) go on.
    */
-  async lockLatest(tx: Tx, documentId: string): Promise<number | null> {
+  async lockLatest(tx: Tx, documentId: string, mode: 'revise' | 'anchor' = 'revise'): Promise<number | null> {
+    const lock = mode === 'revise' ? Prisma.sql`FOR UPDATE` : Prisma.sql`FOR KEY SHARE`;
+    const locked = await tx.$queryRaw<unknown[]>`SELECT 1 FROM documents WHERE id = ${documentId}::uuid ${lock}`;
+    if (locked.length === 0) return null;
+    // A second statement: one that waited for the lock still reads other tables as of its own start (READ
+    // COMMITTED), so it would miss the revision whose commit it waited for.
     const rows = await tx.$queryRaw<{ number: number | null }[]>`
-      SELECT (SELECT max(r.number) FROM document_revisions r WHERE r.document_id = d.id) AS number
-      FROM documents d WHERE d.id = ${documentId}::uuid FOR UPDATE`;
-    const row = rows[0];
-    return row ? (row.number ?? 0) : null;
+      SELECT max(number) AS number FROM document_revisions WHERE document_id = ${documentId}::uuid`;
+    return rows[0]?.number ?? 0;
   }
 
   insert(tx: Tx, rev: NewRevision): Promise<{ number: number; createdAt: Date }> {

@@ -169,12 +169,7 @@ export class RevisionService {
 
     const result = await this.annotations.transaction(async (tx) => {
       // The selection was located in `revision`: a revision committed meanwhile would leave it pointing at old text.
-      if ((await this.revisions.lockLatest(tx, row.documentId)) !== revision.number) {
-        throw conflict(
-          'document-revised',
-          'The document was revised meanwhile; select the passage again in its new text.',
-        );
-      }
+      await this.annotationsService.assertLocatedIn(tx, row.documentId, revision.number);
       const ok = await this.annotations.reattach(tx, id, body.version, {
         target: located.target,
         exact: located.exact,

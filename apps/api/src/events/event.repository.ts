@@ -63,21 +63,22 @@ export class EventRepository {
     audience: Audience = {},
   ): Promise<StoredEvent> {
     for (const refine of this.refiners) audience = await refine(tx, documentId, type, payload, audience);
-    // The row lock on the document serialises writers, so sequence numbers have no gaps and commit in order.
-    const doc = await tx.document.update({
-      where: { id: documentId },
-      data: { eventSeq: { increment: 1 } },
-      select: { eventSeq: true },
-    });
-    await tx.documentEvent.create({
-      data: { documentId, seq: doc.eventSeq, type, payload: payload, audience: audience as Prisma.InputJsonValue },
-    });
-    return { documentId, seq: doc.eventSeq, type, payload, audience };
+    // One statement: bumping the document's counter row-locks it until the transaction ends, which serialises
+    // writers (so sequence numbers have no gaps and commit in order); appending last keeps that lock short.
+    const rows = await tx.$queryRaw<{ seq: number }[]>`
+      WITH d AS (UPDATE documents SET event_seq = event_seq + 1 WHERE id = ${documentId}::uuid RETURNING event_seq)
+      INSERT INTO document_events (document_id, seq, type, payload, audience)
+      SELECT ${documentId}::uuid, d.event_seq, ${type}::text, ${JSON.stringify(payload)}::jsonb, ${JSON.stringify(audience)}::jsonb
+      FROM d
+      RETURNING seq`;
+    const seq = rows[0]?.seq;
+    if (seq === undefined) throw new Error(`No document ${documentId} to append ${type} to`);
+    return { documentId, seq, type, payload, audience };
   }
 
   /**
    * Many events of one type for one document at once (re-anchoring after a revision reports thousands): each refined
-   * as `append` does, then numbered consecutively with one update of the document's counter and one insert.
+   * as `append` does, then numbered consecutively and written in one statement.
    */
   async appendMany<T extends keyof DocumentEventPayloads>(
     tx: Tx,
@@ -93,26 +94,27 @@ export class EventRepository {
       for (const refine of this.refiners) audience = await refine(tx, documentId, type, item.payload, audience, batch);
       audiences.push(audience);
     }
-    const doc = await tx.document.update({
-      where: { id: documentId },
-      data: { eventSeq: { increment: items.length } },
-      select: { eventSeq: true },
-    });
-    const first = doc.eventSeq - items.length + 1;
-    const events: StoredEvent[] = items.map((item, i) => ({
+    // As in `append`, one statement numbers them after the counter and writes them all, with one parameter: much
+    // cheaper than a createMany of thousands of rows.
+    const rows = JSON.stringify(items.map((item, i) => ({ payload: item.payload, audience: audiences[i] ?? {} })));
+    const counted = await tx.$queryRaw<{ last: number }[]>`
+      WITH d AS (
+        UPDATE documents SET event_seq = event_seq + ${items.length}::int WHERE id = ${documentId}::uuid RETURNING event_seq),
+      ins AS (
+        INSERT INTO document_events (document_id, seq, type, payload, audience)
+        SELECT ${documentId}::uuid, d.event_seq - ${items.length}::int + e.n::int, ${type}::text, e.item -> 'payload', e.item -> 'audience'
+        FROM d, jsonb_array_elements(${rows}::jsonb) WITH ORDINALITY AS e(item, n))
+      SELECT event_seq AS last FROM d`;
+    const last = counted[0]?.last;
+    if (last === undefined) throw new Error(`No document ${documentId} to append ${type} to`);
+    const first = last - items.length + 1;
+    return items.map((item, i) => ({
       documentId,
       seq: first + i,
       type,
       payload: item.payload,
       audience: audiences[i] ?? {},
     }));
-    // One statement, one parameter: much cheaper than a createMany of thousands of rows.
-    const rows = JSON.stringify(events.map((e) => ({ seq: e.seq, payload: e.payload, audience: e.audience })));
-    await tx.$executeRaw`
-      INSERT INTO document_events (document_id, seq, type, payload, audience)
-      SELECT ${documentId}::uuid, e.seq, ${type}, e.payload, e.audience
-      FROM jsonb_to_recordset(${rows}::jsonb) AS e(seq int, payload jsonb, audience jsonb)`;
-    return events;
   }
 
   /** Events after `seq`, oldest first, and the oldest sequence number still kept. */

@@ -84,7 +84,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
     server.on('connection', (socket: ScholiaSocket) => {
       void socket.join(sessionRoom(socket.data.auth.sessionId));
       void socket.join(userRoom(socket.data.auth.user.id));
-      this.bindMessages(socket);
+      this.bindMessages(socket, this.stillSignedIn(socket));
     });
     // Live events go to each document's recipients on this instance in one write each (the hub fans out on every
     // instance itself, hence `local`); a socket id is also the name of a room holding just that socket.
@@ -121,11 +121,30 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
   }
 
   /**
+   * A session revoked after the handshake read it but before the socket joined its session room above got a
+   * disconnect that missed this socket. Now that the socket is in the room (where any later revocation reaches it, on
+   * every instance), read the session once more; false, and the socket is closed, when it is gone.
+   */
+  private async stillSignedIn(socket: ScholiaSocket): Promise<boolean> {
+    let live = false;
+    try {
+      const token = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
+      const session = token ? await this.auth.authenticate(token) : null;
+      live = session?.sessionId === socket.data.auth.sessionId;
+    } catch (error) {
+      this.logger.error(error);
+    }
+    if (!live) socket.disconnect(true);
+    return live;
+  }
+
+  /**
    * The client's messages, bound as one plain listener each. (Nest's @SubscribeMessage builds an rxjs pipeline per
    * message and socket, some 20 KB a connection: it tripled the memory of a bare Socket.io connection.) A listener
-   * takes the message's first argument as its body and a trailing function as its acknowledgement.
+   * takes the message's first argument as its body and a trailing function as its acknowledgement. Messages wait for
+   * `signedIn` (the session's second reading), in the order they came.
    */
-  private bindMessages(socket: ScholiaSocket): void {
+  private bindMessages(socket: ScholiaSocket, signedIn: Promise<boolean>): void {
     const on = (message: string, handle: (body: unknown) => unknown): void => {
       (socket as Socket).on(message, (...args: unknown[]) => {
         const ack = typeof args.at(-1) === 'function' ? (args.at(-1) as (result: unknown) => void) : undefined;
@@ -134,11 +153,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
           this.logger.error({ err: error, message }, 'socket message failed');
           ack?.({ ok: false, error: 'internal' });
         };
-        try {
-          void Promise.resolve(handle(body)).then((result) => result !== undefined && ack?.(result), failed);
-        } catch (error) {
-          failed(error);
-        }
+        void signedIn.then((live) => {
+          if (!live) return;
+          try {
+            void Promise.resolve(handle(body)).then((result) => result !== undefined && ack?.(result), failed);
+          } catch (error) {
+            failed(error);
+          }
+        });
       });
     };
     on('ping', () => this.ping());

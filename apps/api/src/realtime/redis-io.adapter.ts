@@ -12,6 +12,8 @@ export class RedisIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly url: string,
+    /** REDIS_PREFIX: the adapter names its channels `<prefix>#<namespace>#…` (its default, `socket.io`, is shared). */
+    private readonly prefix: string,
   ) {
     super(app);
   }
@@ -21,7 +23,7 @@ export class RedisIoAdapter extends IoAdapter {
     const sub = pub.duplicate();
     this.clients.push(pub, sub);
     await Promise.all([pub.connect(), sub.connect()]);
-    this.adapter = createAdapter(pub, sub);
+    this.adapter = createAdapter(pub, sub, { key: this.prefix });
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
