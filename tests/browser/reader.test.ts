@@ -300,6 +300,7 @@ it(
       'Siles returns to power in 1982, at the head of the UDP.',
     );
     await siles.getByRole('button', { name: 'Reload the note' }).click();
+    await expect.poll(() => siles.getByRole('alert').count()).toBe(0);
     await siles.getByRole('button', { name: 'Save', exact: true }).click();
     await expect
       .poll(() => siles.locator('.note').textContent())

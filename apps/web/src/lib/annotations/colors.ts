@@ -4,7 +4,7 @@
  * text on it to keep at least 5.5:1 contrast (WCAG AA with room to spare), whatever the hue or a chosen colour.
  */
 
-type Rgb = [number, number, number];
+export type Rgb = [number, number, number];
 
 const PAPER: Rgb = [0xfb, 0xf8, 0xf1];
 const WHITE: Rgb = [0xff, 0xff, 0xff];
@@ -68,4 +68,39 @@ export function accentColor(base: Rgb): string {
   let c = base;
   for (let step = 0; step < 20 && luminance(c) > 0.25; step++) c = mix(c, [0, 0, 0], 0.85);
   return css(c);
+}
+
+/**
+ * Colours of a debate's positions, by their order (a debate has at most six): the Okabe–Ito palette, which stays
+ * distinguishable with the common colour vision deficiencies. Colour is never the only cue: each position also has its
+ * own hatching (`positionPattern`) and the side is drawn as a solid (for) or dashed (against) underline.
+ */
+const POSITION_COLORS: readonly Rgb[] = [
+  [0x00, 0x72, 0xb2],
+  [0xd5, 0x5e, 0x00],
+  [0x00, 0x9e, 0x73],
+  [0xcc, 0x79, 0xa7],
+  [0xe6, 0x9f, 0x00],
+  [0x56, 0xb4, 0xe9],
+];
+
+export const positionBase = (index: number): Rgb =>
+  POSITION_COLORS[((index % POSITION_COLORS.length) + POSITION_COLORS.length) % POSITION_COLORS.length]!;
+
+/** The colour of highlights that take no stance in the debate being shown: a quiet grey, so stances stand out. */
+export const NEUTRAL: Rgb = [0xa8, 0xa0, 0x94];
+
+/** Hatching angles per position (none for the first), so positions differ in shape as well as in colour. */
+const HATCH = [null, 135, 45, 90, 0, 'cross'] as const;
+
+/**
+ * A CSS background-image that hatches a highlight or swatch of the position at `index` with its accent colour, faint
+ * enough for the text on it to stay above 5:1; `none` for the first position.
+ */
+export function positionPattern(index: number, accent: string): string {
+  const hatch = HATCH[index % HATCH.length];
+  if (hatch === null || hatch === undefined) return 'none';
+  const tint = accent.replace(/^rgb\((.*)\)$/, 'rgb($1 / 0.22)');
+  const stripes = (deg: number) => `repeating-linear-gradient(${deg}deg, transparent 0 4px, ${tint} 4px 5.5px)`;
+  return hatch === 'cross' ? `${stripes(45)}, ${stripes(135)}` : stripes(hatch);
 }

@@ -1,4 +1,4 @@
-import type { AnnotationDto, AuthorRef, ReplyDto, ReplyMove } from '@scholia/shared';
+import type { AnnotationDto, AuthorRef, ReplyDto, ReplyMove, StanceSide } from '@scholia/shared';
 
 /** Reply moves, in the order the composer offers them, with their labels. */
 export const MOVES: readonly { value: ReplyMove; label: string }[] = [
@@ -107,6 +107,19 @@ export function filtersToUrl(url: URL, f: Filters): URL {
   return out;
 }
 
+/**
+ * The debate whose positions colour the highlights (`?debate=ID`). It is a way of looking, not a filter: it hides
+ * nothing, and clearing the filters keeps it.
+ */
+export const debateFromUrl = (params: URLSearchParams): string => params.get('debate')?.trim() ?? '';
+
+export function debateToUrl(url: URL, debateId: string): URL {
+  const out = new URL(url);
+  if (debateId) out.searchParams.set('debate', debateId);
+  else out.searchParams.delete('debate');
+  return out;
+}
+
 export const hasFilters = (f: Filters): boolean =>
   f.mine || !!f.tag || !!f.author || !!f.status || !!f.visibility || !!f.q;
 
@@ -162,6 +175,9 @@ export interface NoteDraft {
   text: string;
   tags: string;
   visibility: 'group' | 'private';
+  /** The position the note takes a stance on ('' for none), with the note's passage as evidence. */
+  positionId: string;
+  side: StanceSide;
 }
 
 export const emptyDraft = (): NoteDraft => ({
@@ -171,6 +187,8 @@ export const emptyDraft = (): NoteDraft => ({
   text: '',
   tags: '',
   visibility: 'group',
+  positionId: '',
+  side: 'for',
 });
 
 /** A place in the text found by its words, with some context either side. */

@@ -1,5 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
-import type { AnnotationList, DocumentDto, GroupDto } from '@scholia/shared';
+import type { AnnotationList, DebateList, DocumentDto, GroupDto } from '@scholia/shared';
 import { api } from '$lib/api';
 import { loadFailure, requireUser } from '$lib/server/load';
 import type { PageServerLoad } from './$types';
@@ -11,11 +11,12 @@ export const load: PageServerLoad = async ({ locals, fetch, params, url }) => {
   if (!UUID.test(params.id)) error(404, { message: 'Not found' });
   const annotationsPath = `/api/documents/${params.id}/annotations`;
   const q = url.searchParams.get('q')?.trim().slice(0, 200) ?? '';
-  const [doc, group, annotations, matches] = await Promise.allSettled([
+  const [doc, group, annotations, matches, debates] = await Promise.allSettled([
     api<DocumentDto>(fetch, 'GET', `/api/documents/${params.id}`),
     api<GroupDto>(fetch, 'GET', `/api/groups/${encodeURIComponent(params.slug)}`),
     api<AnnotationList>(fetch, 'GET', annotationsPath),
     q ? api<AnnotationList>(fetch, 'GET', `${annotationsPath}?q=${encodeURIComponent(q)}`) : Promise.resolve(null),
+    api<DebateList>(fetch, 'GET', `/api/documents/${params.id}/debates`),
   ]);
   if (doc.status === 'rejected') loadFailure(doc.reason, url);
   // The document lives in another group of mine: send the reader to its real address.
@@ -30,5 +31,7 @@ export const load: PageServerLoad = async ({ locals, fetch, params, url }) => {
     // Highlights and cards are part of the first paint; the page keeps them current over the socket.
     annotations: annotations.value,
     matches: matches.status === 'fulfilled' && matches.value ? matches.value.items.map((a) => a.id) : null,
+    // Debates only colour the highlights and offer stances: the text is readable without them.
+    debates: debates.status === 'fulfilled' ? debates.value.items : [],
   };
 };
