@@ -214,6 +214,15 @@ describe('stances', () => {
     const listed = (await list(s.owner)).items.find((x) => x.id === a.id)!;
     expect(listed.stance).toEqual(a.stance);
     expect(listed.replies.find((x) => x.id === r.id)!.stance).toEqual(r.stance);
+
+    // Filter by position: a thread counts when its note or one of its replies argues about it, on the side asked for.
+    const ids = async (query: string) => (await list(s.owner, query)).items.map((x) => x.id);
+    expect(await ids(`?position=${p1!.id}`)).toEqual([a.id]);
+    expect(await ids(`?position=${p2!.id}&side=for`)).toEqual([a.id]);
+    expect(await ids(`?position=${p2!.id}&side=against`)).toEqual([]);
+    const bad = await s.owner.agent.get(`/api/documents/${s.documentId}/annotations?side=for`).expect(400);
+    expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(JSON.stringify(bad.body)).toContain('side');
   });
 
   it('refuses a position of a debate on another document (422) and stores nothing', async () => {
@@ -453,6 +462,9 @@ describe('commit-then-reveal', () => {
     expect(JSON.stringify(bobList)).not.toMatch(/Zanzibar|Quetzal/);
     expect((await list(s.bob, '?q=zanzibar')).items).toEqual([]);
     expect((await list(s.bob, '?q=quetzal')).items).toEqual([]);
+    expect((await list(s.bob, `?position=${p2!.id}`)).items).toEqual([]);
+    expect((await list(s.bob, `?position=${p1!.id}&side=against`)).items).toEqual([]);
+    expect((await list(s.owner, `?position=${p1!.id}&side=against`)).items.map((a) => a.id)).toEqual([plain.id]);
     const bobBoard = await board(s.bob, d.id);
     expect(bobBoard.sealed).toBe(true);
     expect(allArgs(bobBoard)).toEqual([]);

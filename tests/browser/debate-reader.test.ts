@@ -215,6 +215,23 @@ it(
     ]);
     await expectAccessible(page, 'reader coloured by debate');
 
+    // Filter by position: only threads arguing about it, on the side asked for; the filter lives in the address.
+    await page.locator('summary', { hasText: 'Filters and search' }).click();
+    await page.getByLabel('Position argued').selectOption(party.id);
+    await poll(() => page.locator('article.card').count()).toBe(1);
+    expect(await page.locator(`#annotation-${alice.id}`).count()).toBe(1);
+    await page.getByLabel('Side', { exact: true }).selectOption('against');
+    await poll(() => page.locator('article.card').count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get('side')).toBe('against');
+    await page.getByLabel('Position argued').selectOption(conditions.id);
+    await poll(() => page.locator(`#annotation-${bobId}`).count()).toBe(1);
+    expect(await page.locator('article.card').count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get('position')).toBe(conditions.id);
+    await expectAccessible(page, 'reader filtered by position');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await poll(() => page.locator('article.card').count()).toBe(3);
+    expect(new URL(page.url()).searchParams.has('position')).toBe(false);
+
     // The view survives a reload (it is in the address), and "None" turns it off.
     await page.reload();
     await poll(() => page.getByLabel('Colour by debate').inputValue()).toBe(debate.id);

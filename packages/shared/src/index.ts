@@ -9,5 +9,6 @@ export * from './schemas/moderation.js';
 export * from './schemas/health.js';
 export * from './schemas/exports.js';
 export * from './schemas/analytics.js';
+export * from './stance-filter.js';
 export * from './events.js';
 export * from './routes.js';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Anchorer } from '@scholia/anchoring';
 import { renderMarkdown } from '@scholia/documents';
+import { arguesAbout } from '@scholia/shared';
 import type {
   AnnotationDto,
   AnnotationList,
@@ -89,6 +90,7 @@ export class AnnotationsService {
       rows
         .map((r) => toAnnotationDto(r, viewer))
         .filter((a): a is AnnotationDto => a !== null)
+        .filter((a) => !query.position || arguesAbout(a, { position: query.position, side: query.side }))
         .filter(
           (a) =>
             !matches ||

@@ -148,6 +148,14 @@ export const AnnotationQuery = z
     mine: z.enum(['true', 'false']).optional(),
     /** Default: document order. `persuasive`: most votes; `newest`; `contested`: most rebut/qualify replies and stances on both sides. */
     sort: z.enum(['document', 'persuasive', 'newest', 'contested']).optional(),
+    /** Threads whose note or a reply argues about this debate position (as far as the caller may see the stances). */
+    position: Uuid.optional(),
+    /** With `position`: only arguments on this side of it. */
+    side: StanceSide.optional(),
+  })
+  .refine((q) => q.side === undefined || q.position !== undefined, {
+    path: ['side'],
+    message: 'side needs a position',
   })
   .meta({ id: 'AnnotationQuery' });
 export type AnnotationQuery = z.infer<typeof AnnotationQuery>;

@@ -1,4 +1,11 @@
-import type { AnnotationDto, AuthorRef, ReplyDto, ReplyMove, StanceSide } from '@scholia/shared';
+import {
+  arguesAbout,
+  type AnnotationDto,
+  type AuthorRef,
+  type ReplyDto,
+  type ReplyMove,
+  type StanceSide,
+} from '@scholia/shared';
 
 /** Reply moves, in the order the composer offers them, with their labels. */
 export const MOVES: readonly { value: ReplyMove; label: string }[] = [
@@ -77,13 +84,27 @@ export interface Filters {
   status: StatusFilter;
   visibility: VisibilityFilter;
   q: string;
+  /** A debate position: threads arguing about it (`side`: only on that side). */
+  position: string;
+  side: '' | StanceSide;
 }
 
-export const NO_FILTERS: Filters = { mine: false, tag: '', author: '', status: '', visibility: '', q: '' };
+export const NO_FILTERS: Filters = {
+  mine: false,
+  tag: '',
+  author: '',
+  status: '',
+  visibility: '',
+  q: '',
+  position: '',
+  side: '',
+};
 
 export function filtersFromUrl(params: URLSearchParams): Filters {
   const status = params.get('status') ?? '';
   const visibility = params.get('visibility') ?? '';
+  const position = params.get('position')?.trim() ?? '';
+  const side = params.get('side') ?? '';
   return {
     mine: params.get('mine') === 'true',
     tag: params.get('tag')?.trim() ?? '',
@@ -91,19 +112,24 @@ export function filtersFromUrl(params: URLSearchParams): Filters {
     status: (['anchored', 'moved', 'orphaned'].includes(status) ? status : '') as StatusFilter,
     visibility: (['group', 'private'].includes(visibility) ? visibility : '') as VisibilityFilter,
     q: params.get('q')?.trim().slice(0, 200) ?? '',
+    position,
+    side: position && (side === 'for' || side === 'against') ? side : '',
   };
 }
 
 /** Writes the filters into `url`'s query (the same parameter names as the API's). */
 export function filtersToUrl(url: URL, f: Filters): URL {
   const out = new URL(url);
-  for (const key of ['mine', 'tag', 'author', 'status', 'visibility', 'q']) out.searchParams.delete(key);
+  for (const key of ['mine', 'tag', 'author', 'status', 'visibility', 'q', 'position', 'side'])
+    out.searchParams.delete(key);
   if (f.mine) out.searchParams.set('mine', 'true');
   if (f.tag) out.searchParams.set('tag', f.tag);
   if (f.author) out.searchParams.set('author', f.author);
   if (f.status) out.searchParams.set('status', f.status);
   if (f.visibility) out.searchParams.set('visibility', f.visibility);
   if (f.q) out.searchParams.set('q', f.q);
+  if (f.position) out.searchParams.set('position', f.position);
+  if (f.position && f.side) out.searchParams.set('side', f.side);
   return out;
 }
 
@@ -121,7 +147,7 @@ export function debateToUrl(url: URL, debateId: string): URL {
 }
 
 export const hasFilters = (f: Filters): boolean =>
-  f.mine || !!f.tag || !!f.author || !!f.status || !!f.visibility || !!f.q;
+  f.mine || !!f.tag || !!f.author || !!f.status || !!f.visibility || !!f.q || !!f.position;
 
 /**
  * Whether an annotation passes the filters. The full-text search runs on the server: `matches` holds the ids it found
@@ -133,6 +159,7 @@ export function passes(a: AnnotationDto, f: Filters, me: string, matches: Readon
   if (f.author && a.author?.handle !== f.author) return false;
   if (f.status && a.anchor.status !== f.status) return false;
   if (f.visibility && a.visibility !== f.visibility) return false;
+  if (f.position && !arguesAbout(a, { position: f.position, side: f.side || undefined })) return false;
   if (matches && !matches.has(a.id)) return false;
   return true;
 }
