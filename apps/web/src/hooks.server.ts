@@ -13,7 +13,12 @@ export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
     const cookie = event.request.headers.get('cookie');
     if (cookie) headers.set('cookie', cookie);
     // The global fetch, not SvelteKit's: the latter would route a same-origin URL back into SvelteKit itself.
-    return globalThis.fetch(internal + url.pathname + url.search, { method: request.method, headers, body: request.body, duplex: 'half' } as RequestInit);
+    return globalThis.fetch(internal + url.pathname + url.search, {
+      method: request.method,
+      headers,
+      body: request.body,
+      duplex: 'half',
+    } as RequestInit);
   }
   return fetch(request);
 };

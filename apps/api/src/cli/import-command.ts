@@ -82,7 +82,9 @@ const TITLE_MAX = 300;
 export function titleFor(doc: ParsedDocument, file: string): string {
   const first = doc.blocks[0];
   const heading = first?.kind === 'heading' ? first : doc.blocks.find((b) => b.kind === 'heading' && b.level === 1);
-  const fromHeading = heading ? sliceByCodePoints(doc.text, heading.start, heading.end).replace(/\s+/g, ' ').trim() : '';
+  const fromHeading = heading
+    ? sliceByCodePoints(doc.text, heading.start, heading.end).replace(/\s+/g, ' ').trim()
+    : '';
   const title = fromHeading || path.basename(file).replace(/\.[^.]+$/, '') || path.basename(file);
   return [...title].slice(0, TITLE_MAX).join('').trim();
 }

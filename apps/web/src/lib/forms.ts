@@ -28,7 +28,9 @@ export function focusSoon(id: string): void {
  * everything again. Returns a problem shaped like the API's validation answers, or null when all are filled in.
  */
 export function missingFields(checks: Array<[field: string, value: string, message: string]>): Problem | null {
-  const errors = checks.filter(([, value]) => value.trim() === '').map(([field, , message]) => ({ path: `body.${field}`, message }));
+  const errors = checks
+    .filter(([, value]) => value.trim() === '')
+    .map(([field, , message]) => ({ path: `body.${field}`, message }));
   if (errors.length === 0) return null;
   return {
     type: 'about:blank',
