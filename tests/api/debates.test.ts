@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../support/server.js';
 import { closeDb, count, sql } from '../support/db.js';
 import { DEMO_SLUG, DemoSeedService } from '../../apps/api/src/seed/demo-seed.service.js';
-import { type Member, seminar, selectorsFor } from '../support/fixtures.js';
+import { cookieOf, type Member, seminar, selectorsFor } from '../support/fixtures.js';
 
 let t: RunningServer;
 let url: string;
@@ -74,14 +74,6 @@ const board = async (m: Member, id: string): Promise<DebateBoard> =>
 const exported = async (m: Member, id: string, format: 'markdown' | 'csv'): Promise<string> =>
   (await m.agent.get(`/api/debates/${id}/export?format=${format}`).expect(200)).text;
 const allArgs = (b: DebateBoard) => b.positions.flatMap((p) => [...p.for, ...p.against]);
-
-function cookieOf(agent: supertest.Agent): string {
-  const jar = (agent as unknown as { jar: { getCookie(name: string, access: object): { value: string } | undefined } })
-    .jar;
-  const c = jar.getCookie('scholia_session', { domain: '127.0.0.1', path: '/', secure: false, script: false });
-  if (!c?.value) throw new Error('no session cookie');
-  return `scholia_session=${c.value}`;
-}
 
 /** A reader's socket joined to the document, recording its events. */
 async function reader(

@@ -13,7 +13,7 @@ import type supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../support/server.js';
 import { closeDb, count } from '../support/db.js';
-import { type Member, seminar, selectorsFor } from '../support/fixtures.js';
+import { cookieOf, type Member, seminar, selectorsFor } from '../support/fixtures.js';
 
 let t: RunningServer;
 let url: string;
@@ -51,14 +51,6 @@ const notifications = async (m: Member, query = ''): Promise<NotificationList> =
   (await m.agent.get(`/api/notifications${query}`).expect(200)).body as NotificationList;
 const list = async (m: Member, query = ''): Promise<AnnotationList> =>
   (await m.agent.get(`/api/documents/${s.documentId}/annotations${query}`).expect(200)).body as AnnotationList;
-
-function cookieOf(agent: supertest.Agent): string {
-  const jar = (agent as unknown as { jar: { getCookie(name: string, access: object): { value: string } | undefined } })
-    .jar;
-  const c = jar.getCookie('scholia_session', { domain: '127.0.0.1', path: '/', secure: false, script: false });
-  if (!c?.value) throw new Error('no session cookie');
-  return `scholia_session=${c.value}`;
-}
 
 describe('votes', () => {
   it('toggles one persuasive vote per member, counted in the annotation and reply DTOs', async () => {

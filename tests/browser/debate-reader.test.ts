@@ -1,18 +1,16 @@
 /// <reference lib="dom" />
 // Page functions (page.evaluate) run in the browser and use the DOM.
 import type { AnnotationDto, DebateDto } from '@scholia/shared';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type supertest from 'supertest';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser } from '../support/browser.js';
+import { expectAccessible, launchBrowser, signedInPage } from '../support/browser.js';
 import { closeDb } from '../support/db.js';
-import { type Member, seminar, selectorsFor } from '../support/fixtures.js';
+import { type Member, seminar, selectorsFor, sessionOf } from '../support/fixtures.js';
 import { type RunningServer, startServer } from '../support/server.js';
 
 let server: RunningServer;
 let browser: Browser;
 let s: Awaited<ReturnType<typeof seminar>>;
-const contexts: BrowserContext[] = [];
 /** Uncaught errors and console errors of the pages (hydration mismatches, failed effects…). */
 const pageErrors: string[] = [];
 /** Waits generously: the page may be slow on a busy machine. */
@@ -25,7 +23,6 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, LONG);
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await server?.close();
   await closeDb();
@@ -43,20 +40,9 @@ const POSITIONS = [
   },
 ];
 
-function sessionOf(agent: supertest.Agent): string {
-  const jar = (agent as unknown as { jar: { getCookie(name: string, access: object): { value: string } | undefined } })
-    .jar;
-  const c = jar.getCookie('scholia_session', { domain: '127.0.0.1', path: '/', secure: false, script: false });
-  if (!c?.value) throw new Error('no session cookie');
-  return c.value;
-}
-
 /** A browser page signed in as `m` (their API session, in a fresh context). */
 async function pageAs(m: Member): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  await context.addCookies([{ name: 'scholia_session', value: sessionOf(m.agent), url: server.url }]);
-  const page = await context.newPage();
+  const page = await signedInPage(browser, server.url, sessionOf(m.agent));
   page.on('pageerror', (e) => pageErrors.push(`${m.displayName}: ${e.message}`));
   page.on('console', (msg) => {
     if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text()))

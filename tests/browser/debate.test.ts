@@ -1,16 +1,14 @@
 import type { AnnotationDto, DebateDto } from '@scholia/shared';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type supertest from 'supertest';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser } from '../support/browser.js';
+import { expectAccessible, launchBrowser, signedInPage } from '../support/browser.js';
 import { closeDb } from '../support/db.js';
-import { type Member, seminar, selectorsFor } from '../support/fixtures.js';
+import { type Member, seminar, selectorsFor, sessionOf } from '../support/fixtures.js';
 import { type RunningServer, startServer } from '../support/server.js';
 
 let server: RunningServer;
 let browser: Browser;
 let s: Awaited<ReturnType<typeof seminar>>;
-const contexts: BrowserContext[] = [];
 /** Waits generously: the page may be slow on a busy machine. */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
 /** Browser tests do a lot in one go. */
@@ -22,7 +20,6 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, LONG);
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await server?.close();
   await closeDb();
@@ -38,21 +35,8 @@ const POSITIONS = [
   },
 ];
 
-function sessionOf(agent: supertest.Agent): string {
-  const jar = (agent as unknown as { jar: { getCookie(name: string, access: object): { value: string } | undefined } })
-    .jar;
-  const c = jar.getCookie('scholia_session', { domain: '127.0.0.1', path: '/', secure: false, script: false });
-  if (!c?.value) throw new Error('no session cookie');
-  return c.value;
-}
-
 /** A browser page signed in as `m` (their API session, in a fresh context). */
-async function pageAs(m: Member): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  await context.addCookies([{ name: 'scholia_session', value: sessionOf(m.agent), url: server.url }]);
-  return context.newPage();
-}
+const pageAs = (m: Member): Promise<Page> => signedInPage(browser, server.url, sessionOf(m.agent));
 
 it(
   'shows two students’ opposite stances on the same passage side by side, with the passage marked contested',

@@ -1,8 +1,9 @@
 import type { ClientToServerEvents, DocumentEventEnvelope, ServerToClientEvents } from '@scholia/shared';
 import { io, type Socket } from 'socket.io-client';
-import type supertest from 'supertest';
 import { expect } from 'vitest';
 import { type RunningServer, startServer } from '../support/server.js';
+
+export { cookieOf } from '../support/fixtures.js';
 
 export type ApiServer = RunningServer;
 
@@ -13,15 +14,6 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** How long any single wait in these tests may take before it fails. */
 export const WAIT_MS = 5_000;
-
-/** The `scholia_session=…` pair a cookie-keeping supertest agent holds, for a socket's handshake. */
-export function cookieOf(agent: supertest.Agent): string {
-  const jar = (agent as unknown as { jar: { getCookie(name: string, access: object): { value: string } | undefined } })
-    .jar;
-  const cookie = jar.getCookie('scholia_session', { domain: '127.0.0.1', path: '/', secure: false, script: false });
-  if (!cookie?.value) throw new Error('the agent holds no scholia_session cookie');
-  return `scholia_session=${cookie.value}`;
-}
 
 /** The session cookie from a response's Set-Cookie headers. */
 export function cookieFrom(res: Response): string {

@@ -21,6 +21,13 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** A page in a fresh browser context, signed in with a session `token` made through the API. */
+export async function signedInPage(browser: Browser, url: string, token: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies([{ name: 'scholia_session', value: token, url }]);
+  return context.newPage();
+}
+
 /** Fails on serious or critical axe-core violations of the page as it is now. */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();

@@ -12,6 +12,18 @@ export interface Member {
   displayName: string;
 }
 
+/** The session token a cookie-keeping supertest agent holds (signed up or logged in through it). */
+export function sessionOf(agent: supertest.Agent): string {
+  const jar = (agent as unknown as { jar: { getCookie(name: string, access: object): { value: string } | undefined } })
+    .jar;
+  const cookie = jar.getCookie('scholia_session', { domain: '127.0.0.1', path: '/', secure: false, script: false });
+  if (!cookie?.value) throw new Error('the agent holds no scholia_session cookie');
+  return cookie.value;
+}
+
+/** The `scholia_session=…` pair of an agent's session, for a socket's handshake. */
+export const cookieOf = (agent: supertest.Agent): string => `scholia_session=${sessionOf(agent)}`;
+
 export async function signUp(t: TestApp, name = 'Reader'): Promise<Member> {
   const agent = t.agent();
   const res = await agent.post('/api/auth/register').send(newUser(name)).expect(201);
