@@ -317,7 +317,21 @@ describe('document revisions', () => {
       }
     }
 
-    // One `annotation.reanchored` event per annotation whose anchor changed, in one run of sequence numbers.
+    // First `document.revised` for everyone, so that open readers load the new text before applying offsets into it;
+    // then one `annotation.reanchored` event per annotation whose anchor changed, in one run of sequence numbers.
+    const [first] = await sql<{ type: string; payload: unknown; audience: unknown }>(
+      'SELECT type, payload, audience FROM document_events WHERE document_id = $1 AND seq = $2',
+      [s.documentId, seqBefore + 1],
+    );
+    expect(first).toEqual({
+      type: 'document.revised',
+      payload: {
+        revision: 2,
+        note: 'Fix “Carcia Meza” and “the rosea”; drop a quoted paragraph',
+        created: expect.any(String),
+      },
+      audience: {},
+    });
     const events = await sql<{ seq: number; payload: { id: string; anchor: Anchor }; audience: { userId?: string } }>(
       `SELECT seq, payload, audience FROM document_events WHERE document_id = $1 AND type = 'annotation.reanchored' AND seq > $2 ORDER BY seq`,
       [s.documentId, seqBefore],
@@ -337,7 +351,7 @@ describe('document revisions', () => {
       .map((n) => ids[n]!)
       .concat(roseaIds);
     expect(events.map((e) => e.payload.id).sort()).toEqual([...changed].sort());
-    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => seqBefore + 1 + i));
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => seqBefore + 2 + i));
     const privateEvent = events.find((e) => e.payload.id === ids['private-after'])!;
     expect(privateEvent.audience).toEqual({ userId: s.bob.id });
     expect(privateEvent.payload.anchor).toEqual({

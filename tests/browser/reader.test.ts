@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newUser } from '../support/app.js';
 import { expectAccessible, launchBrowser } from '../support/browser.js';
 import { closeDb } from '../support/db.js';
-import { ESSAY, signUp } from '../support/fixtures.js';
+import { ESSAY, selectorsFor, signUp } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 let server: RunningServer;
@@ -398,3 +398,69 @@ it('maps selections across emoji, footnote markers and paragraphs to code points
   await a.context().close();
   expect(pageErrors).toEqual([]);
 });
+
+it(
+  'moves readers to a revised text live: at once when reading, when asked while writing, drafts kept',
+  { timeout: 120_000 },
+  async () => {
+    const content =
+      'The first paragraph names Carcia Meza once.\n\nThe second paragraph speaks of the rosea and their tin.\n\nA third paragraph closes the text.';
+    const doc = await owner.agent
+      .post(`/api/groups/${slug}/documents`)
+      .send({ title: 'Revised live', format: 'text', content })
+      .expect(201);
+    const documentId = (doc.body as { id: string }).id;
+    const url = `${server.url}/groups/${slug}/documents/${documentId}`;
+    const note = await owner.agent
+      .post(`/api/documents/${documentId}/annotations`)
+      .send({ target: selectorsFor(content, 'the rosea and their tin'), text: 'Typo: rosca.' })
+      .expect(201);
+    const noteId = (note.body as { id: string }).id;
+    const a = await logIn(alice);
+    const b = await logIn(bob);
+    for (const page of [a, b]) {
+      await page.goto(url);
+      await expect.poll(() => page.locator('.presence').textContent(), { timeout: 10_000 }).toMatch(/reading now/i);
+    }
+
+    // Alice is writing a note when the instructor inserts an opening paragraph and fixes two typos.
+    await selectQuote(a, 'A third paragraph');
+    await a.keyboard.press('Alt+KeyA');
+    const composer = a.getByRole('region', { name: 'New note' });
+    await composer.getByLabel(/^Note/).fill('Half-written thought');
+    const revised = `A new opening paragraph, added in revision.\n\n${content.replace('Carcia', 'Garcia').replace('rosea', 'rosca')}`;
+    await owner.agent
+      .post(`/api/documents/${documentId}/revisions`)
+      .send({ content: revised, note: 'Typos' })
+      .expect(201);
+
+    // Bob, only reading, is moved to the new text at once, the highlight on the corrected passage.
+    await expect.poll(() => b.locator('.reader').getAttribute('data-revision'), { timeout: 10_000 }).toBe('2');
+    await expect.poll(() => markedText(b, noteId)).toBe('the rosca and their tin');
+    expect(await b.getByText('A new opening paragraph').count()).toBe(1);
+
+    // Alice is told, and keeps her page until she asks for the new text.
+    const notice = a.getByRole('status').filter({ hasText: 'The text was revised' });
+    await expect.poll(() => notice.count(), { timeout: 10_000 }).toBe(1);
+    expect(await notice.textContent()).toContain('revision 2: Typos');
+    expect(await a.locator('.reader').getAttribute('data-revision')).toBe('1');
+    expect(await markedText(a, noteId)).toBe('the rosea and their tin');
+    await expectAccessible(a, 'reader told of a revision');
+    await a.getByRole('button', { name: 'Load the revised text' }).click();
+    await expect.poll(() => a.locator('.reader').getAttribute('data-revision')).toBe('2');
+    expect(await markedText(a, noteId)).toBe('the rosca and their tin');
+
+    // Her draft survived, on its passage in the new text, and saves there.
+    await expect.poll(() => composer.getByLabel(/^Note/).inputValue()).toBe('Half-written thought');
+    expect(await composer.locator('q').textContent()).toBe('A third paragraph');
+    await composer.getByRole('button', { name: 'Save note' }).click();
+    const saved = a.locator('article.card', { hasText: 'Half-written thought' });
+    await expect.poll(() => saved.count()).toBe(1);
+    const savedId = (await saved.getAttribute('id'))!.replace('annotation-', '');
+    expect(await markedText(a, savedId)).toBe('A third paragraph');
+
+    await a.context().close();
+    await b.context().close();
+    expect(pageErrors).toEqual([]);
+  },
+);

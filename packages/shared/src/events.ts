@@ -19,6 +19,11 @@ export interface DocumentEventPayloads {
   'reply.updated': ReplyDto;
   'reply.deleted': { id: string; annotationId: string };
   'vote.changed': { targetId: string; kind: 'annotation' | 'reply'; votes: number };
+  /**
+   * An instructor stored a corrected text. It comes before the revision's `annotation.reanchored` events, whose
+   * offsets are in the new text: a reader showing an older revision loads the new one rather than applying them.
+   */
+  'document.revised': { revision: number; note: string | null; created: string };
   /** A debate was posed on the document, or its status, reveal time or question changed (`viewer` is left out). */
   'debate.created': Omit<DebateDto, 'viewer'>;
   'debate.updated': Omit<DebateDto, 'viewer'>;

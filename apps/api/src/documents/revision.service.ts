@@ -64,7 +64,8 @@ export class RevisionService {
   /**
    * Stores the corrected text as a new revision and re-anchors every annotation of the document (private, deleted
    * and pending ones too) and every cited passage of their replies, in one transaction. Each annotation whose anchor
-   * changed gets one `annotation.reanchored` event (a private one only for its author), published after commit.
+   * changed gets one `annotation.reanchored` event (a private one only for its author), after one `document.revised`
+   * for everyone, all published after commit.
    */
   async create(auth: AuthContext, documentId: string, body: CreateRevisionBody): Promise<RevisionResult> {
     const access = await this.documentAccess(documentId, auth);
@@ -115,7 +116,12 @@ export class RevisionService {
       );
       await this.revisions.updateCitations(tx, citations);
 
-      const events = await this.events.appendMany(
+      const revised = await this.events.append(tx, documentId, 'document.revised', {
+        revision: revision.number,
+        note,
+        created: revision.createdAt.toISOString(),
+      });
+      const reanchored = await this.events.appendMany(
         tx,
         documentId,
         'annotation.reanchored',
@@ -124,7 +130,7 @@ export class RevisionService {
           audience,
         })),
       );
-      return { revision, events, counts };
+      return { revision, events: [revised, ...reanchored], counts };
     });
     this.bus.publish(events);
     // Annotations made from now on are located in the new text: prepare it once.
