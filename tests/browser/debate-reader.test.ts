@@ -264,10 +264,25 @@ it(
     await form.getByRole('textbox').fill('Alice again: the party, not the conditions.');
     await form.getByLabel('Position', { exact: true }).selectOption({ label: `1. ${POSITIONS[0]!.title}` });
     await form.getByRole('radio', { name: 'For' }).check();
+    // It cites another passage as evidence, found by typing a few of its words (the keyboard's way to a selection).
+    await form.getByRole('button', { name: 'Cite a passage' }).click();
+    await poll(() => focused(page)).toBe('input|Cite a passage');
+    await page.keyboard.type('intention of nationalising');
+    await form.getByRole('button', { name: /^Cite the passage: / }).click();
+    await poll(() => form.locator('.cited q').allTextContents()).toEqual(['intention of nationalising']);
+    expect(await form.getByText('the passages you cite').count()).toBe(1);
+    await expectAccessible(page, 'reply form citing a passage');
     await form.getByRole('button', { name: 'Post reply' }).click();
     const reply = card.getByRole('article', { name: new RegExp(`^Comment by ${s.alice.displayName}, For`) });
     await poll(() => reply.count()).toBe(1);
     expect(await reply.locator('.stance-badge').textContent()).toContain(`For “${POSITIONS[0]!.title}”`);
+    const citations = reply.getByRole('list', { name: 'Passages cited' });
+    expect(await citations.locator('q').allTextContents()).toEqual(['intention of nationalising']);
+    // "Show in text" outlines the cited passage in the document.
+    await citations.getByRole('button', { name: /^Show in text/ }).click();
+    await poll(() =>
+      page.evaluate(() => [...document.querySelectorAll('mark.cited')].map((m) => m.textContent).join('')),
+    ).toBe('intention of nationalising');
 
     // A debate posed while the page is open is offered live.
     await s.owner.agent
