@@ -271,15 +271,41 @@ it(
     await form.getByRole('button', { name: /^Cite the passage: / }).click();
     await poll(() => form.locator('.cited q').allTextContents()).toEqual(['intention of nationalising']);
     expect(await form.getByText('the passages you cite').count()).toBe(1);
-    await expectAccessible(page, 'reply form citing a passage');
+    // Or by selecting it in the text while the reply form is open.
+    await page.evaluate((quote) => {
+      const walker = document.createTreeWalker(document.querySelector('article.doc-text')!, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const at = (n as Text).data.indexOf(quote);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(n, at);
+        range.setEnd(n, at + quote.length);
+        document.getSelection()!.removeAllRanges();
+        document.getSelection()!.addRange(range);
+        return;
+      }
+      throw new Error(`"${quote}" not found`);
+    }, 'the petty bourgeoisie');
+    await page.getByRole('button', { name: /^Cite in your reply to / }).click();
+    await poll(() => form.locator('.cited q').allTextContents()).toEqual([
+      'intention of nationalising',
+      'the petty bourgeoisie',
+    ]);
+    await expectAccessible(page, 'reply form citing passages');
     await form.getByRole('button', { name: 'Post reply' }).click();
     const reply = card.getByRole('article', { name: new RegExp(`^Comment by ${s.alice.displayName}, For`) });
     await poll(() => reply.count()).toBe(1);
     expect(await reply.locator('.stance-badge').textContent()).toContain(`For “${POSITIONS[0]!.title}”`);
     const citations = reply.getByRole('list', { name: 'Passages cited' });
-    expect(await citations.locator('q').allTextContents()).toEqual(['intention of nationalising']);
+    expect(await citations.locator('q').allTextContents()).toEqual([
+      'intention of nationalising',
+      'the petty bourgeoisie',
+    ]);
     // "Show in text" outlines the cited passage in the document.
-    await citations.getByRole('button', { name: /^Show in text/ }).click();
+    await citations
+      .getByRole('button', { name: /^Show in text/ })
+      .first()
+      .click();
     await poll(() =>
       page.evaluate(() => [...document.querySelectorAll('mark.cited')].map((m) => m.textContent).join('')),
     ).toBe('intention of nationalising');

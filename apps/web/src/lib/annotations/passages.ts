@@ -14,6 +14,14 @@ export interface Passages {
   quote: (start: number, end: number) => string;
   /** Scrolls to a passage and outlines it for a moment. */
   show: (start: number, end: number) => void;
+  /** A reply form offers to cite what is selected in the text (the last one offered wins); returns the withdrawal. */
+  offerCitations: (citer: Citer) => () => void;
+}
+
+export interface Citer {
+  /** Where the citation goes, after "Cite in": "your reply to Alice". */
+  label: string;
+  cite: (range: { start: number; end: number }) => void;
 }
 
 const KEY = Symbol('passages');
