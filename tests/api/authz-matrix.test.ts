@@ -141,6 +141,12 @@ async function freshAnnotation(by: Person, visibility: 'group' | 'private' = 'gr
   return a.id as string;
 }
 
+/** A reply by `by` in the thread of `annotationId` (each caller edits or deletes one of its own: version 1). */
+async function freshReply(by: Person, annotationId: string): Promise<string> {
+  const r = await ok('post', `/api/annotations/${annotationId}/replies`, by, { text: `Throwaway reply ${++counter}` });
+  return r.id as string;
+}
+
 async function freshDocument(): Promise<string> {
   const d = await ok('post', `/api/groups/${f.slug}/documents`, f.people.owner, {
     title: `Throwaway ${++counter}`,
@@ -311,6 +317,32 @@ const RULES: Record<string, Rule> = {
       allow: 'private',
       params: privA,
       body: () => ({ text: 'A matrix reply' }),
+    },
+  ],
+  patchReply: [
+    {
+      label: "student A's reply",
+      allow: 'author',
+      params: async () => ({ id: await freshReply(f.people.studentA, f.annA) }),
+      body: (c) => ({ version: 1, text: `Edited by ${c}` }),
+    },
+    {
+      label: "student A's reply to their private annotation",
+      allow: 'private',
+      params: async () => ({ id: await freshReply(f.people.studentA, f.privA) }),
+      body: (c) => ({ version: 1, text: `Edited by ${c}` }),
+    },
+  ],
+  deleteReply: [
+    {
+      label: "student A's reply",
+      allow: 'author',
+      params: async () => ({ id: await freshReply(f.people.studentA, f.annA) }),
+    },
+    {
+      label: "student A's reply to their private annotation",
+      allow: 'private',
+      params: async () => ({ id: await freshReply(f.people.studentA, f.privA) }),
     },
   ],
   reattachAnnotation: [

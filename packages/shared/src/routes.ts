@@ -27,6 +27,7 @@ import {
   CreateAnnotationBody,
   CreateReplyBody,
   PatchAnnotationBody,
+  PatchReplyBody,
   ReplyDto,
 } from './schemas/annotations.js';
 import {
@@ -327,6 +328,27 @@ export const routes = {
     body: CreateReplyBody,
     status: 201,
     response: ReplyDto,
+  }),
+  patchReply: route({
+    method: 'patch',
+    path: '/api/replies/:id',
+    summary:
+      'Edit the text of my reply (409 on a stale version, or when a moderator locked the thread; 404 once deleted)',
+    tag: 'annotations',
+    access: 'member',
+    params: IdParam,
+    body: PatchReplyBody,
+    status: 200,
+    response: ReplyDto,
+  }),
+  deleteReply: route({
+    method: 'delete',
+    path: '/api/replies/:id',
+    summary: 'Delete my reply (it stays in the thread as "deleted"; deleting it again changes nothing)',
+    tag: 'annotations',
+    access: 'member',
+    params: IdParam,
+    status: 204,
   }),
   reattachAnnotation: route({
     method: 'post',

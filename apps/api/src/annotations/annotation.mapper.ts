@@ -69,6 +69,7 @@ export function toReplyDto(r: ReplyRow, viewer: Viewer): ReplyDto {
     votes: r._count.votes,
     voted: r.votes.length > 0,
     stance: stanceOf(r.stances),
+    version: r.version,
     created: r.createdAt.toISOString(),
     updated: r.updatedAt.toISOString(),
   };

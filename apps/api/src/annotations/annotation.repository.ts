@@ -7,21 +7,21 @@ const AUTHOR = { select: { id: true, displayName: true, handle: true } } as cons
 /** The stance an annotation or reply takes in a debate (at most one: see debates/stances.service.ts). */
 const STANCES = { select: { debateId: true, positionId: true, side: true }, take: 1 } as const;
 
+const replyInclude = (viewerId: string) =>
+  ({
+    author: AUTHOR,
+    _count: { select: { votes: true } },
+    votes: { where: { userId: viewerId }, select: { id: true } },
+    stances: STANCES,
+  }) satisfies Prisma.ReplyInclude;
+
 export const annotationInclude = (viewerId: string) =>
   ({
     author: AUTHOR,
     _count: { select: { votes: true } },
     votes: { where: { userId: viewerId }, select: { id: true } },
     stances: STANCES,
-    replies: {
-      orderBy: { createdAt: 'asc' },
-      include: {
-        author: AUTHOR,
-        _count: { select: { votes: true } },
-        votes: { where: { userId: viewerId }, select: { id: true } },
-        stances: STANCES,
-      },
-    },
+    replies: { orderBy: { createdAt: 'asc' }, include: replyInclude(viewerId) },
   }) satisfies Prisma.AnnotationInclude;
 
 export type AnnotationRow = Prisma.AnnotationGetPayload<{ include: ReturnType<typeof annotationInclude> }>;
@@ -81,6 +81,18 @@ export class AnnotationRepository {
 
   findIn(tx: Prisma.TransactionClient, id: string, viewerId: string): Promise<AnnotationRow | null> {
     return tx.annotation.findUnique({ where: { id }, include: annotationInclude(viewerId) });
+  }
+
+  /** The annotation whose thread holds reply `replyId`, loaded as `find` loads it; null when there is no such reply. */
+  findByReply(replyId: string, viewerId: string): Promise<AnnotationRow | null> {
+    return this.prisma.annotation.findFirst({
+      where: { replies: { some: { id: replyId } } },
+      include: annotationInclude(viewerId),
+    });
+  }
+
+  findReplyIn(tx: Prisma.TransactionClient, id: string, viewerId: string): Promise<ReplyRow | null> {
+    return tx.reply.findUnique({ where: { id }, include: replyInclude(viewerId) });
   }
 
   /**
@@ -229,6 +241,32 @@ export class AnnotationRepository {
       where: { id },
       data: { deletedAt: at, text: '', html: '', version: { increment: 1 } },
     });
+  }
+
+  /** Like `updateVersioned`, for a reply: false when `version` is no longer current or the reply was deleted. */
+  async updateReplyVersioned(
+    tx: Prisma.TransactionClient,
+    id: string,
+    version: number,
+    data: Prisma.ReplyUpdateManyMutationInput,
+  ): Promise<boolean> {
+    const res = await tx.reply.updateMany({
+      where: { id, version, deletedAt: null },
+      data: { ...data, version: { increment: 1 } },
+    });
+    return res.count === 1;
+  }
+
+  /**
+   * Blanks what the reply said and cited; the row stays so that the answers below it keep their place in the thread.
+   * False when it was already deleted (a concurrent delete won).
+   */
+  async softDeleteReply(tx: Prisma.TransactionClient, id: string, at: Date): Promise<boolean> {
+    const res = await tx.reply.updateMany({
+      where: { id, deletedAt: null },
+      data: { deletedAt: at, text: '', html: '', citations: [], version: { increment: 1 } },
+    });
+    return res.count === 1;
   }
 
   /**

@@ -6,6 +6,7 @@ import {
   type CreateAnnotationBody,
   type CreateReplyBody,
   type PatchAnnotationBody,
+  type PatchReplyBody,
   type ReplyDto,
   routes,
 } from '@scholia/shared';
@@ -58,5 +59,19 @@ export class AnnotationsController {
     @ValidBody(routes.createReply) body: CreateReplyBody,
   ): Promise<ReplyDto> {
     return this.annotations.reply(auth, p.id, body);
+  }
+
+  @Endpoint(routes.patchReply)
+  patchReply(
+    @Auth() auth: AuthContext,
+    @ValidParams(routes.patchReply) p: Id,
+    @ValidBody(routes.patchReply) body: PatchReplyBody,
+  ): Promise<ReplyDto> {
+    return this.annotations.patchReply(auth, p.id, body);
+  }
+
+  @Endpoint(routes.deleteReply)
+  removeReply(@Auth() auth: AuthContext, @ValidParams(routes.deleteReply) p: Id): Promise<void> {
+    return this.annotations.removeReply(auth, p.id);
   }
 }

@@ -9,6 +9,7 @@ import type {
   CreateAnnotationBody,
   CreateReplyBody,
   PatchAnnotationBody,
+  PatchReplyBody,
   ReplyDto,
   Target,
 } from '@scholia/shared';
@@ -19,7 +20,7 @@ import { RateLimiter } from '../common/rate-limiter.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { EventBus } from '../events/event-bus.js';
 import { EventRepository } from '../events/event.repository.js';
-import { canTeach } from '../groups/groups.service.js';
+import { canTeach, refuseIfMuted } from '../groups/groups.service.js';
 import { type GroupAccess, MembershipRepository } from '../groups/membership.repository.js';
 import { appendAnnotationEvents, appendReplyEvents } from '../moderation/item-events.js';
 import { StancesService } from '../debates/stances.service.js';
@@ -28,7 +29,7 @@ import { RevisionRepository } from '../documents/revision.repository.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { itemVisible, toAnnotationDto, toReplyDto, type Viewer } from './annotation.mapper.js';
-import { AnnotationRepository, type AnnotationRow, type ThreadHead } from './annotation.repository.js';
+import { AnnotationRepository, type AnnotationRow, type ReplyRow, type ThreadHead } from './annotation.repository.js';
 import { AnchorerCache } from './anchorer-cache.js';
 
 /** The author of something the caller writes now, as rows carry it. */
@@ -223,8 +224,7 @@ export class AnnotationsService {
     const { head, access } = this.seen(auth, target?.head ?? null, target?.access ?? null);
     if (head.deletedAt) throw notFound('That annotation');
     this.checkCanPost(auth, access);
-    if (head.locked && !canTeach(access.role))
-      throw new ProblemException(409, 'thread-locked', 'This thread is locked by a moderator.');
+    this.checkUnlocked(head, access);
     if (body.parentId && target?.parent?.annotationId !== annotationId) {
       throw new ProblemException(422, 'bad-parent', 'parentId must be a reply in the same thread.', {
         errors: [{ path: 'body.parentId', message: 'Not a reply in this thread' }],
@@ -281,6 +281,69 @@ export class AnnotationsService {
     this.bus.publish(events);
     this.notifications.publish(notified);
     return toReplyDto(reply, viewer);
+  }
+
+  /**
+   * Edits the words of the caller's reply, with the optimistic concurrency of annotations (409 on a stale version).
+   * A deleted reply answers 404, as a deleted annotation does: there is nothing left to edit.
+   */
+  async patchReply(auth: AuthContext, id: string, body: PatchReplyBody): Promise<ReplyDto> {
+    const { head, reply, access } = await this.visibleReply(auth, id);
+    if (reply.authorId !== auth.user.id) throw forbidden('Only the author can edit a reply.');
+    if (reply.deletedAt) throw notFound('That reply');
+    this.checkCanPost(auth, access);
+    this.checkUnlocked(head, access);
+    const viewer = this.viewer(auth, access);
+    const { updated, events, notified } = await this.annotations.transaction(async (tx) => {
+      const ok = await this.annotations.updateReplyVersioned(tx, id, body.version, {
+        text: body.text,
+        html: renderMarkdown(body.text),
+      });
+      if (!ok) return { updated: null, events: null, notified: [] };
+      const updated = (await this.annotations.findReplyIn(tx, id, auth.user.id))!;
+      const notified = await this.notifications.forPost(tx, {
+        actorId: auth.user.id,
+        groupSlug: access.slug,
+        documentId: head.documentId,
+        annotationId: head.id,
+        replyId: id,
+        text: updated.text,
+        previousText: reply.text,
+        visibleToGroup: head.visibility === 'group' && updated.review === 'approved',
+      });
+      // Last, so that the document's row lock taken by the append is held only until the commit.
+      return { updated, notified, events: await appendReplyEvents(this.events, tx, head, reply, updated, viewer) };
+    });
+    if (!updated || !events) {
+      throw conflict(
+        'stale-version',
+        `Someone saved this reply after version ${body.version}; reload it and apply your change again.`,
+      );
+    }
+    this.bus.publish(events);
+    this.notifications.publish(notified);
+    return toReplyDto(updated, viewer);
+  }
+
+  /**
+   * Soft-deletes the caller's reply: it stays in its thread as "deleted" (the answers below it keep their place) and
+   * its stance stops counting. Allowed in a locked thread and while muted, as deleting an annotation is: taking one's
+   * words back adds nothing to the discussion. Deleting again changes nothing.
+   */
+  async removeReply(auth: AuthContext, id: string): Promise<void> {
+    const { head, reply } = await this.visibleReply(auth, id);
+    if (reply.authorId !== auth.user.id) throw forbidden('Only the author can delete a reply.');
+    if (reply.deletedAt) return;
+    const event = await this.annotations.transaction(async (tx) => {
+      if (!(await this.annotations.softDeleteReply(tx, id, this.clock.now()))) return null;
+      // Those who never saw the reply (pending, rejected or removed) need not hear it went.
+      const audience =
+        head.visibility === 'private' || itemVisible(reply, { userId: '', moderator: false })
+          ? this.audienceOf(head)
+          : { userId: reply.authorId, moderators: true };
+      return this.events.append(tx, head.documentId, 'reply.deleted', { id, annotationId: head.id }, audience);
+    });
+    if (event) this.bus.publish([event]);
   }
 
   /**
@@ -353,10 +416,7 @@ export class AnnotationsService {
   }
 
   private checkCanPost(auth: AuthContext, access: GroupAccess): void {
-    const now = this.clock.now();
-    if (access.mutedUntil && access.mutedUntil > now) {
-      throw forbidden(`A moderator has muted you in this group until ${access.mutedUntil.toISOString()}.`);
-    }
+    refuseIfMuted(access, this.clock.now());
     const { postBurst, postPerMinute } = this.config.limits;
     const burstKey = `post:burst:${auth.user.id}`;
     const minuteKey = `post:minute:${auth.user.id}`;
@@ -367,6 +427,12 @@ export class AnnotationsService {
     if (wait > 0) throw tooManyRequests(wait, `You are posting very fast; wait ${wait} seconds.`);
     this.limiter.hit(burstKey, 10);
     this.limiter.hit(minuteKey, 60);
+  }
+
+  /** A locked thread takes no new words from students: neither replies nor edits. */
+  private checkUnlocked(head: ThreadHead, access: GroupAccess): void {
+    if (head.locked && !canTeach(access.role))
+      throw new ProblemException(409, 'thread-locked', 'This thread is locked by a moderator.');
   }
 
   private audienceOf(row: Pick<AnnotationRow, 'visibility' | 'authorId'>): { userId?: string } {
@@ -396,16 +462,40 @@ export class AnnotationsService {
     return { row: seen.head, access: seen.access };
   }
 
+  /**
+   * A reply with its thread and the caller's access, or 404 when the caller may not see the thread or the reply in it
+   * (as listing the document would show them).
+   */
+  private async visibleReply(
+    auth: AuthContext,
+    id: string,
+  ): Promise<{ head: AnnotationRow; reply: ReplyRow; access: GroupAccess }> {
+    const row = await this.annotations.findByReply(id, auth.user.id);
+    const access = row && (await this.members.byDocument(row.documentId, auth.user.id));
+    const seen = this.seen(auth, row, access, 'That reply');
+    const reply = seen.head.replies.find((r) => r.id === id)!;
+    const viewer = this.viewer(auth, seen.access);
+    if (!itemVisible(reply, viewer)) throw notFound('That reply');
+    // Commit-then-reveal: someone else's argument one may not see yet must not be told apart from a missing one by a
+    // 403. (Its author always sees their own reply.)
+    if (reply.authorId !== auth.user.id) {
+      const sealed = await this.stances.viewerFor(seen.head.documentId, viewer);
+      if (sealed.sealed && !toAnnotationDto(seen.head, sealed)?.replies.some((r) => r.id === id))
+        throw notFound('That reply');
+    }
+    return { head: seen.head, reply, access: seen.access };
+  }
+
   /** 404 unless the caller is a member who may see the annotation (a thread's head is enough to tell). */
   private seen<H extends ThreadHead>(
     auth: AuthContext,
     head: H | null,
     access: GroupAccess | null,
+    what = 'That annotation',
   ): { head: H; access: GroupAccess } {
-    if (!head || !access || (head.visibility === 'private' && head.authorId !== auth.user.id))
-      throw notFound('That annotation');
+    if (!head || !access || (head.visibility === 'private' && head.authorId !== auth.user.id)) throw notFound(what);
     // Removed items are gone, and items awaiting approval unseen, for all but instructors (and, if pending, the author).
-    if (!itemVisible(head, this.viewer(auth, access))) throw notFound('That annotation');
+    if (!itemVisible(head, this.viewer(auth, access))) throw notFound(what);
     return { head, access };
   }
 }

@@ -66,9 +66,11 @@ export const PatchAnnotationBody = z
   .meta({ id: 'PatchAnnotationBody' });
 export type PatchAnnotationBody = z.infer<typeof PatchAnnotationBody>;
 
+const ReplyText = z.string().trim().min(1).max(20_000);
+
 export const CreateReplyBody = z
   .strictObject({
-    text: z.string().trim().min(1).max(20_000),
+    text: ReplyText,
     move: ReplyMove.optional(),
     parentId: Uuid.optional(),
     citations: z.array(Target).max(10).optional(),
@@ -77,6 +79,12 @@ export const CreateReplyBody = z
   })
   .meta({ id: 'CreateReplyBody' });
 export type CreateReplyBody = z.infer<typeof CreateReplyBody>;
+
+/** Editing a reply changes its words only: its move, place in the thread, citations and stance stay as posted. */
+export const PatchReplyBody = z
+  .strictObject({ version: z.number().int().min(1), text: ReplyText })
+  .meta({ id: 'PatchReplyBody' });
+export type PatchReplyBody = z.infer<typeof PatchReplyBody>;
 
 export const Anchor = z.object({
   status: AnchorStatus,
@@ -105,6 +113,8 @@ export const ReplyDto = z
     votes: z.number().int(),
     voted: z.boolean(),
     stance: StanceRef.nullable(),
+    /** For editing: a PATCH with an older version gets 409. */
+    version: z.number().int(),
     created: IsoDate,
     updated: IsoDate,
   })
