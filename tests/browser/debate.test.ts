@@ -1,29 +1,14 @@
 import type { AnnotationDto, DebateDto } from '@scholia/shared';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser, signedInPage } from '../support/browser.js';
-import { closeDb } from '../support/db.js';
-import { type Member, seminar, selectorsFor, sessionOf } from '../support/fixtures.js';
-import { type RunningServer, startServer } from '../support/server.js';
+import { expect, it } from 'vitest';
+import { expectAccessible } from '../support/browser.js';
+import { type BrowserSeminar, LONG, PATIENCE, useBrowserSeminar } from '../support/browser-seminar.js';
+import { selectorsFor } from '../support/fixtures.js';
+import type { RunningServer } from '../support/server.js';
 
 let server: RunningServer;
-let browser: Browser;
-let s: Awaited<ReturnType<typeof seminar>>;
-/** Waits generously: the page may be slow on a busy machine. */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
-/** Browser tests do a lot in one go. */
-const LONG = 120_000;
-
-beforeAll(async () => {
-  server = await startServer({ POST_BURST: '1000', POST_PER_MINUTE: '1000' });
-  s = await seminar(server);
-  browser = await launchBrowser();
-}, LONG);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await closeDb();
-}, LONG);
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, PATIENCE);
+let s: BrowserSeminar['s'];
+const { pageAs } = useBrowserSeminar((world) => ({ server, s } = world));
 
 const PASSAGE =
   'That the trotskyists within the working class movement were never able to transform this dual power into workers’ power';
@@ -34,9 +19,6 @@ const POSITIONS = [
     statement: 'The petty bourgeoisie could play an independent role.',
   },
 ];
-
-/** A browser page signed in as `m` (their API session, in a fresh context). */
-const pageAs = (m: Member): Promise<Page> => signedInPage(browser, server.url, sessionOf(m.agent));
 
 it(
   'shows two students’ opposite stances on the same passage side by side, with the passage marked contested',

@@ -1,43 +1,17 @@
 /// <reference lib="dom" />
 // Page functions (page.evaluate) run in the browser and use the DOM.
 import type { AnnotationDto, AnnotationList, ReplyDto } from '@scholia/shared';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser, signedInPage } from '../support/browser.js';
-import { closeDb } from '../support/db.js';
-import { type Member, seminar, selectorsFor, sessionOf } from '../support/fixtures.js';
-import { type RunningServer, startServer } from '../support/server.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { expectAccessible } from '../support/browser.js';
+import { type BrowserSeminar, LONG, PATIENCE, useBrowserSeminar } from '../support/browser-seminar.js';
+import { selectorsFor } from '../support/fixtures.js';
+import type { RunningServer } from '../support/server.js';
 
 let server: RunningServer;
-let browser: Browser;
-let s: Awaited<ReturnType<typeof seminar>>;
-/** Uncaught errors and console errors of the pages (hydration mismatches, failed effects…). */
-const pageErrors: string[] = [];
-/** Waits generously: the page may be slow on a busy machine. */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 100 });
-const LONG = 180_000;
-
-beforeAll(async () => {
-  server = await startServer({ POST_BURST: '1000', POST_PER_MINUTE: '1000' });
-  s = await seminar(server);
-  browser = await launchBrowser();
-}, LONG);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await closeDb();
-}, LONG);
-
-/** A browser page signed in as `m` (their API session, in a fresh context). */
-async function pageAs(m: Member): Promise<Page> {
-  const page = await signedInPage(browser, server.url, sessionOf(m.agent));
-  page.on('pageerror', (e) => pageErrors.push(`${m.displayName}: ${e.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text()))
-      pageErrors.push(`${m.displayName}: ${msg.text()}`);
-  });
-  return page;
-}
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, PATIENCE);
+let s: BrowserSeminar['s'];
+const { pageAs, pageErrors } = useBrowserSeminar((world) => ({ server, s } = world));
 
 /** Opens the reader on a card (its thread open) and waits until its socket has joined the document. */
 async function openThread(page: Page, annotationId: string): Promise<void> {
