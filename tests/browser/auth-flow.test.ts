@@ -63,3 +63,45 @@ it('registers, logs out, logs in, joins the demo seminar, reads the essay and lo
   const me = await page.request.get(`${server.url}/api/me`);
   expect(me.status()).toBe(401);
 });
+
+it('lists my sessions on the account page, revokes another one and changes the password', async () => {
+  const user = newUser('Account');
+  const elsewhere = server.agent();
+  await elsewhere.post('/api/auth/register').set('User-Agent', 'Elsewhere/1.0').send(user).expect(201);
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: /log in/i }).click();
+  await page.waitForURL(`${server.url}/`);
+
+  await page.goto(`${server.url}/account`);
+  const sessions = page.getByRole('table', { name: /Your sessions/ });
+  await expect.poll(() => sessions.getByRole('row').count()).toBe(3);
+  await expectAccessible(page, '/account');
+
+  // Revoking the other session signs it out at once.
+  await sessions.getByRole('button', { name: /^Revoke session/ }).click();
+  await expect.poll(() => sessions.getByRole('row').count()).toBe(2);
+  await elsewhere.get('/api/me').expect(401);
+
+  // A wrong current password is refused, tied to its field; the right one changes it.
+  await page.getByLabel('Current password').fill('not my password');
+  await page.getByLabel('New password').fill('a brand new passphrase');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect.poll(() => page.getByLabel('Current password').getAttribute('aria-invalid')).toBe('true');
+  await expectAccessible(page, '/account (wrong current password)');
+  await page.getByLabel('Current password').fill(user.password);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect
+    .poll(() =>
+      page
+        .getByRole('status')
+        .filter({ hasText: /password/i })
+        .count(),
+    )
+    .toBe(1);
+  const relogin = server.agent();
+  await relogin.post('/api/auth/login').send({ email: user.email, password: user.password }).expect(401);
+  await relogin.post('/api/auth/login').send({ email: user.email, password: 'a brand new passphrase' }).expect(200);
+});

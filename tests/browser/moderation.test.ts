@@ -136,6 +136,26 @@ it('an instructor hides a flagged annotation with a reason: its author sees why,
   await poll(() => page.getByLabel('Pre-moderation').count()).toBe(1);
   await expectAccessible(page, '/groups/:slug/settings');
 
+  // Analytics: each student's part, sortable by any column, with the same numbers as the CSV download.
+  await page.goto(`${server.url}/groups/${group.slug}/analytics`);
+  const table = page.getByRole('table', { name: /Participation per student/ });
+  const aliceRow = table.getByRole('row').filter({ hasText: alice.displayName });
+  await poll(() => aliceRow.count()).toBe(1);
+  // Alice wrote the one annotation; Bob wrote nothing.
+  const cells = async (row: typeof aliceRow) => (await row.getByRole('cell').allTextContents()).map((t) => t.trim());
+  expect((await cells(aliceRow))[0]).toBe('1');
+  expect((await cells(table.getByRole('row').filter({ hasText: bob.displayName })))[0]).toBe('0');
+  await table.getByRole('button', { name: /^Annotations/ }).click();
+  await poll(() => table.getByRole('columnheader', { name: /^Annotations/ }).getAttribute('aria-sort')).toMatch(
+    /ascending|descending/,
+  );
+  await expectAccessible(page, '/groups/:slug/analytics');
+  const csv = await page.request.get(
+    new URL((await page.getByRole('link', { name: /Download CSV/ }).getAttribute('href'))!, server.url).href,
+  );
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toContain(alice.displayName);
+
   // A student cannot open the moderation page.
   const studentPage = await bob.context.newPage();
   const res = await studentPage.goto(`${server.url}/groups/${group.slug}/moderation`);
