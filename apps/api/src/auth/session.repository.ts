@@ -20,11 +20,19 @@ export class SessionRepository {
     await this.prisma.session.create({ data: { ...row, lastSeenAt: row.createdAt } });
   }
 
-  findWithUser(id: string): Promise<(SessionRow & { user: AuthUser }) | null> {
-    return this.prisma.session.findUnique({
-      where: { id },
-      include: { user: { select: { id: true, email: true, displayName: true, handle: true, createdAt: true } } },
-    });
+  /** One statement (a relation `include` would be two): every authenticated request and socket starts here. */
+  async findWithUser(id: string): Promise<(SessionRow & { user: AuthUser }) | null> {
+    const rows = await this.prisma.$queryRaw<
+      (SessionRow & { user: Omit<AuthUser, 'createdAt'> & { createdAt: string } })[]
+    >`
+      SELECT s.id, s.user_id::text AS "userId", s.expires_at AS "expiresAt", s.created_at AS "createdAt",
+        s.last_seen_at AS "lastSeenAt", s.user_agent AS "userAgent", s.ip,
+        json_build_object('id', u.id, 'email', u.email, 'displayName', u.display_name, 'handle', u.handle,
+          'createdAt', u.created_at) AS "user"
+      FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id = ${id}`;
+    const row = rows[0];
+    return row ? { ...row, user: { ...row.user, createdAt: new Date(row.user.createdAt) } } : null;
   }
 
   async touch(id: string, data: { expiresAt?: Date; lastSeenAt: Date }): Promise<void> {

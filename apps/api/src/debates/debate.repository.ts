@@ -94,8 +94,13 @@ export interface StanceSummary {
   side: StanceSide;
 }
 
+type SealedDebate = { id: string; revealAt: Date | null };
+
 @Injectable()
 export class DebateRepository {
+  /** `sealedDebates` per open transaction (gone with it). */
+  private readonly sealedInTx = new WeakMap<Tx, Map<string, Promise<SealedDebate[]>>>();
+
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -176,12 +181,23 @@ export class DebateRepository {
     return new Set(rows.map((r) => r.debateId));
   }
 
-  /** The document's debates still sealed at `now`. */
-  sealedDebates(documentId: string, now: Date, tx?: Tx): Promise<{ id: string; revealAt: Date | null }[]> {
-    return (tx ?? this.prisma).debate.findMany({
-      where: { documentId, ...sealedAt(now) },
-      select: { id: true, revealAt: true },
-    });
+  /**
+   * The document's debates still sealed at `now`. Within a transaction they are read once per document: a reply asks
+   * for them to gate its notifications and again to gate its event, a few milliseconds apart.
+   */
+  sealedDebates(documentId: string, now: Date, tx?: Tx): Promise<SealedDebate[]> {
+    const read = () =>
+      (tx ?? this.prisma).debate.findMany({
+        where: { documentId, ...sealedAt(now) },
+        select: { id: true, revealAt: true },
+      });
+    if (!tx) return read();
+    let byDocument = this.sealedInTx.get(tx);
+    if (!byDocument) this.sealedInTx.set(tx, (byDocument = new Map()));
+    let sealed = byDocument.get(documentId);
+    // A real promise: Prisma's are lazy, and each `then` on one would run the query again.
+    if (!sealed) byDocument.set(documentId, (sealed = Promise.resolve(read())));
+    return sealed;
   }
 
   /** Who is admitted to a sealed debate: the group's instructors and everyone who has posted a revealing stance. */
