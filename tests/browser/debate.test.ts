@@ -121,6 +121,11 @@ it(
 
     // Students get no instructor controls; the instructor closes the debate from the board.
     expect(await page.getByRole('button', { name: 'Close debate' }).count()).toBe(0);
+    // They can take the debate away as Markdown.
+    const markdown = await page.request.get(
+      new URL((await page.getByRole('link', { name: 'Export Markdown' }).getAttribute('href'))!, server.url).href,
+    );
+    expect(await markdown.text()).toContain('Alice: the trotskyists failed here.');
     const owner = await pageAs(s.owner);
     await owner.goto(`${server.url}/groups/${s.slug}/debates/${debate.id}`);
     // The instructor sees anyone's changes (Bob never changed).
