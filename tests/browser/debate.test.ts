@@ -119,6 +119,28 @@ it(
     expect(await aliceRow.locator('details li').count()).toBe(2);
     await expectAccessible(page, 'debate board with a changed stance');
 
+    // The board is live: Bob's new argument appears on Alice's open board without a reload.
+    await poll(() =>
+      page
+        .getByRole('status')
+        .filter({ hasText: /^\s*Live:/ })
+        .count(),
+    ).toBe(1);
+    await s.bob.agent
+      .post(`/api/documents/${s.documentId}/annotations`)
+      .send({
+        target: selectorsFor(s.text, 'Initially, the POR had a strong position within the COB'),
+        text: 'Bob, live: the POR was strong and it still did not matter.',
+        stance: { positionId: conditions!.id, side: 'for' },
+      })
+      .expect(201);
+    await poll(() =>
+      page
+        .getByRole('region', { name: new RegExp(POSITIONS[1]!.title) })
+        .getByText('Bob, live: the POR was strong and it still did not matter.')
+        .count(),
+    ).toBe(1);
+
     // Students get no instructor controls; the instructor closes the debate from the board.
     expect(await page.getByRole('button', { name: 'Close debate' }).count()).toBe(0);
     // They can take the debate away as Markdown.
@@ -128,9 +150,10 @@ it(
     expect(await markdown.text()).toContain('Alice: the trotskyists failed here.');
     const owner = await pageAs(s.owner);
     await owner.goto(`${server.url}/groups/${s.slug}/debates/${debate.id}`);
-    // The instructor sees anyone's changes (Bob never changed).
+    // The instructor sees everyone's changes (Bob's live argument changed his stance too); Alice saw only her own.
     await poll(() => owner.getByText(`How ${s.alice.displayName}’s stance changed`).count()).toBe(1);
-    expect(await owner.getByText(`How ${s.bob.displayName}’s stance changed`).count()).toBe(0);
+    expect(await owner.getByText(`How ${s.bob.displayName}’s stance changed`).count()).toBe(1);
+    expect(await page.getByText(`How ${s.bob.displayName}’s stance changed`).count()).toBe(0);
     await owner.getByRole('button', { name: 'Close debate' }).click();
     await poll(() => owner.getByRole('button', { name: 'Reopen debate' }).count()).toBe(1);
     expect(await owner.getByText(/This debate is closed/).count()).toBeGreaterThan(0);

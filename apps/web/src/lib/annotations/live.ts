@@ -4,14 +4,14 @@ import { io, type Socket } from 'socket.io-client';
 export type ScholiaSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface LiveHandlers {
-  /** The last sequence number this page has (list or events); sent when (re)joining. */
-  lastSeq(): number;
+  /** The last sequence number this page has (list or events); sent when (re)joining. Undefined: from now on. */
+  lastSeq(): number | undefined;
   joined(seq: number): void;
   event(e: DocumentEventEnvelope): void;
   /** The server no longer has everything since lastSeq: fetch the list again. */
   reload(seq: number): void;
-  presence(readers: PresenceEntry[]): void;
-  typing(t: { userId: string; displayName: string; annotationId: string | null }): void;
+  presence?(readers: PresenceEntry[]): void;
+  typing?(t: { userId: string; displayName: string; annotationId: string | null }): void;
   status(s: 'connecting' | 'live' | 'offline'): void;
 }
 
@@ -47,10 +47,10 @@ export function connectDocument(
     if (p.documentId === documentId) on.reload(p.seq);
   });
   socket.on('doc:presence', (p) => {
-    if (p.documentId === documentId) on.presence(p.readers);
+    if (p.documentId === documentId) on.presence?.(p.readers);
   });
   socket.on('doc:typing', (p) => {
-    if (p.documentId === documentId) on.typing(p);
+    if (p.documentId === documentId) on.typing?.(p);
   });
 
   const lastTyping = new Map<string, number>();
