@@ -127,10 +127,16 @@ export class Client {
     });
   }
 
-  async join(documentId: string, lastSeq?: number): Promise<{ ok: true; seq: number } | { ok: false; error: string }> {
-    return this.socket
-      .timeout(WAIT_MS)
-      .emitWithAck('doc:join', { documentId, ...(lastSeq === undefined ? {} : { lastSeq }) });
+  async join(
+    documentId: string,
+    lastSeq?: number,
+    watch?: boolean,
+  ): Promise<{ ok: true; seq: number } | { ok: false; error: string }> {
+    return this.socket.timeout(WAIT_MS).emitWithAck('doc:join', {
+      documentId,
+      ...(lastSeq === undefined ? {} : { lastSeq }),
+      ...(watch === undefined ? {} : { watch }),
+    });
   }
 
   async joinOk(documentId: string, lastSeq?: number): Promise<number> {

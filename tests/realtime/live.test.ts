@@ -179,6 +179,22 @@ describe('live events', () => {
     await alice.until(() => both(alice), 'bob back in presence');
     bob.close();
     await alice.until(() => alice.presence.length === 1 || undefined, 'presence after bob disconnected');
+
+    // A page that only watches the document (a debate board) gets its events but is not one of its readers.
+    const watcher = clients.open(server.url, cookieOf(s.bob.agent));
+    expect(await watcher.join(s.documentId, undefined, true)).toMatchObject({ ok: true });
+    const presenceBefore = alice.presence;
+    await annotate(s.alice, { text: 'watched' });
+    await watcher.until(
+      () => watcher.events.some((e) => e.type === 'annotation.created') || undefined,
+      'event at the watcher',
+    );
+    expect(alice.presence).toBe(presenceBefore);
+    expect(alice.presence.map((p) => p.userId)).toEqual([s.alice.id]);
+    watcher.socket.emit('doc:typing', { documentId: s.documentId, annotationId: null });
+    await alice.ping();
+    await sleep(150);
+    expect(alice.typing).toEqual([]);
   });
 
   it('ignores typing for a document the socket has not joined', async () => {

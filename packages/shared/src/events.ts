@@ -53,7 +53,8 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   ping: (ack: (payload: { at: string }) => void) => void;
   'doc:join': (
-    payload: { documentId: string; lastSeq?: number },
+    /** `watch`: receive the document's events without counting as one of its readers (presence, typing). */
+    payload: { documentId: string; lastSeq?: number; watch?: boolean },
     ack: (result: { ok: true; seq: number } | { ok: false; error: string }) => void,
   ) => void;
   'doc:leave': (payload: { documentId: string }) => void;

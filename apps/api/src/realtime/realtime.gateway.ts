@@ -38,12 +38,18 @@ export const REPLAY_LIMIT = 1000;
  */
 const PRESENCE_COALESCE_MS = 100;
 
-const JoinPayload = z.strictObject({ documentId: z.uuid(), lastSeq: z.number().int().min(0).optional() });
+const JoinPayload = z.strictObject({
+  documentId: z.uuid(),
+  lastSeq: z.number().int().min(0).optional(),
+  watch: z.boolean().optional(),
+});
 const DocPayload = z.strictObject({ documentId: z.uuid() });
 const TypingPayload = z.strictObject({ documentId: z.uuid(), annotationId: z.uuid().nullable() });
 
 const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
 const docRoom = (documentId: string): string => `doc:${documentId}`;
+/** Those reading the document, who count in its presence (a page that only watches it, like a debate board, does not). */
+const readerRoom = (documentId: string): string => `reader:${documentId}`;
 /** Every socket of a user, for their notifications. */
 const userRoom = (userId: string): string => `user:${userId}`;
 
@@ -176,7 +182,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
   async join(socket: ScholiaSocket, body: unknown): Promise<{ ok: true; seq: number } | { ok: false; error: string }> {
     const parsed = JoinPayload.safeParse(body);
     if (!parsed.success) return { ok: false, error: 'bad-request' };
-    const { documentId, lastSeq } = parsed.data;
+    const { documentId, lastSeq, watch } = parsed.data;
     const access = await this.members.byDocument(documentId, socket.data.auth.user.id);
     if (!access) return { ok: false, error: 'not-found' };
     const current = await this.events.currentSeq(documentId);
@@ -209,8 +215,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
       this.hub.remove(documentId, socket.id);
       return { ok: false, error: 'disconnected' };
     }
-    await socket.join(docRoom(documentId));
-    void this.broadcastPresence(documentId);
+    await socket.join(watch ? [docRoom(documentId)] : [docRoom(documentId), readerRoom(documentId)]);
+    if (!watch) void this.broadcastPresence(documentId);
     return { ok: true, seq: current };
   }
 
@@ -219,12 +225,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
     if (!parsed.success) return;
     this.hub.remove(parsed.data.documentId, socket.id);
     await socket.leave(docRoom(parsed.data.documentId));
+    await socket.leave(readerRoom(parsed.data.documentId));
     void this.broadcastPresence(parsed.data.documentId);
   }
 
   typing(socket: ScholiaSocket, body: unknown): void {
     const parsed = TypingPayload.safeParse(body);
-    if (!parsed.success || !socket.rooms.has(docRoom(parsed.data.documentId))) return;
+    if (!parsed.success || !socket.rooms.has(readerRoom(parsed.data.documentId))) return;
     const { user } = socket.data.auth;
     socket
       .to(docRoom(parsed.data.documentId))
@@ -247,6 +254,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
         const socket = this.server.sockets.sockets.get(subscriber.id);
         if (socket) {
           await socket.leave(docRoom(documentId));
+          await socket.leave(readerRoom(documentId));
           socket.emit('doc:reload', { documentId, seq: await this.events.currentSeq(documentId) });
         }
         void this.broadcastPresence(documentId);
@@ -271,7 +279,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
 
   private async sendPresence(documentId: string): Promise<void> {
     try {
-      const sockets = await this.server.in(docRoom(documentId)).fetchSockets();
+      const sockets = await this.server.in(readerRoom(documentId)).fetchSockets();
       const readers = new Map<string, PresenceEntry>();
       for (const s of sockets)
         readers.set(s.data.auth.user.id, { userId: s.data.auth.user.id, displayName: s.data.auth.user.displayName });

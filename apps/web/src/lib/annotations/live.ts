@@ -24,12 +24,13 @@ const TYPING_EVERY_MS = 2000;
 export function connectDocument(
   documentId: string,
   on: LiveHandlers,
+  options: { watch?: boolean } = {},
 ): { typing(annotationId: string | null): void; close(): void } {
   const socket: ScholiaSocket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
   on.status('connecting');
 
   socket.on('connect', () => {
-    socket.emit('doc:join', { documentId, lastSeq: on.lastSeq() }, (result) => {
+    socket.emit('doc:join', { documentId, lastSeq: on.lastSeq(), ...options }, (result) => {
       if (result.ok) {
         on.joined(result.seq);
         on.status('live');
