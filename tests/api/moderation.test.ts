@@ -7,26 +7,14 @@ import type {
   PendingList,
   ReplyDto,
 } from '@scholia/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeDb, count, sql } from '../support/db.js';
+import { describe, expect, it } from 'vitest';
+import { count, sql } from '../support/db.js';
 import { type Member, seminar, selectorsFor } from '../support/fixtures.js';
-import { type ApiServer, Clients, cookieOf, startApi } from '../realtime/helpers.js';
+import { type ApiServer, cookieOf, type Seminar, useLiveSeminar } from '../realtime/helpers.js';
 
 let t: ApiServer;
-let s: Awaited<ReturnType<typeof seminar>>;
-const clients = new Clients();
-
-beforeAll(async () => {
-  // A listening server, so that one test can watch the live events too.
-  t = await startApi({ POST_BURST: '1000', POST_PER_MINUTE: '1000' });
-  s = await seminar(t);
-});
-afterEach(() => clients.closeAll());
-afterAll(async () => {
-  clients.closeAll();
-  await t?.close();
-  await closeDb();
-});
+let s: Seminar;
+const clients = useLiveSeminar((started, seeded) => ((t = started), (s = seeded)));
 
 interface Problem {
   type: string;

@@ -6,26 +6,15 @@ import type {
   NotificationList,
   ReplyDto,
 } from '@scholia/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeDb, sql } from '../support/db.js';
-import { type Member, seminar, selectorsFor } from '../support/fixtures.js';
-import { type ApiServer, Clients, cookieOf, startApi } from '../realtime/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { sql } from '../support/db.js';
+import { type Member, selectorsFor } from '../support/fixtures.js';
+import { type ApiServer, cookieOf, type Seminar, useLiveSeminar } from '../realtime/helpers.js';
 
 // A running server (not only the app) so that a second member's socket can watch the edits live.
 let server: ApiServer;
-let s: Awaited<ReturnType<typeof seminar>>;
-const clients = new Clients();
-
-beforeAll(async () => {
-  server = await startApi({ POST_BURST: '1000', POST_PER_MINUTE: '1000' });
-  s = await seminar(server);
-});
-afterEach(() => clients.closeAll());
-afterAll(async () => {
-  clients.closeAll();
-  await server?.close();
-  await closeDb();
-});
+let s: Seminar;
+const clients = useLiveSeminar((started, seeded) => ((server = started), (s = seeded)));
 
 const QUOTE = 'the power of the working class';
 

@@ -1,6 +1,8 @@
 import type { ClientToServerEvents, DocumentEventEnvelope, ServerToClientEvents } from '@scholia/shared';
 import { io, type Socket } from 'socket.io-client';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { closeDb } from '../support/db.js';
+import { seminar } from '../support/fixtures.js';
 import { type RunningServer, startServer } from '../support/server.js';
 
 export { cookieOf } from '../support/fixtures.js';
@@ -186,4 +188,29 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 /** Asserts that `seqs` run consecutively upwards from `from + 1`, each once. */
 export function expectConsecutive(seqs: number[], from: number, count: number): void {
   expect(seqs).toEqual(Array.from({ length: count }, (_, i) => from + 1 + i));
+}
+
+export type Seminar = Awaited<ReturnType<typeof seminar>>;
+
+/**
+ * A test file's listening API with a seminar, and the sockets its tests open (closed after each test): set up before
+ * the file's tests, torn down after them; `ready` receives the server and the seminar once they are up.
+ */
+export function useLiveSeminar(
+  ready: (server: ApiServer, s: Seminar) => void,
+  env: Record<string, string> = { POST_BURST: '1000', POST_PER_MINUTE: '1000' },
+): Clients {
+  const clients = new Clients();
+  let server: ApiServer | undefined;
+  beforeAll(async () => {
+    server = await startApi(env);
+    ready(server, await seminar(server));
+  });
+  afterEach(() => clients.closeAll());
+  afterAll(async () => {
+    clients.closeAll();
+    await server?.close();
+    await closeDb();
+  });
+  return clients;
 }

@@ -1,25 +1,13 @@
 import type { AnnotationDto, ReplyDto } from '@scholia/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AuthService } from '../../apps/api/src/auth/auth.service.js';
 import { newUser } from '../support/app.js';
-import { closeDb } from '../support/db.js';
-import { seminar, selectorsFor } from '../support/fixtures.js';
-import { api, type ApiServer, Clients, cookieFrom, cookieOf, sleep, startApi } from './helpers.js';
+import { selectorsFor } from '../support/fixtures.js';
+import { api, type ApiServer, cookieFrom, cookieOf, sleep, type Seminar, useLiveSeminar } from './helpers.js';
 
 let server: ApiServer;
-let s: Awaited<ReturnType<typeof seminar>>;
-const clients = new Clients();
-
-beforeAll(async () => {
-  server = await startApi({ POST_BURST: '1000', POST_PER_MINUTE: '1000' });
-  s = await seminar(server);
-});
-afterEach(() => clients.closeAll());
-afterAll(async () => {
-  clients.closeAll();
-  await server?.close();
-  await closeDb();
-});
+let s: Seminar;
+const clients = useLiveSeminar((started, seeded) => ((server = started), (s = seeded)));
 
 const QUOTE = 'the power of the working class';
 

@@ -1,18 +1,16 @@
 import type { AnnotationDto } from '@scholia/shared';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RealtimeHub } from '../../apps/api/src/realtime/realtime-hub.js';
 import { RealtimeGateway } from '../../apps/api/src/realtime/realtime.gateway.js';
-import { closeDb, sql } from '../support/db.js';
-import { ESSAY, type Member, seminar, selectorsFor } from '../support/fixtures.js';
-import { type ApiServer, Clients, cookieOf, expectConsecutive, sleep, startApi } from './helpers.js';
+import { sql } from '../support/db.js';
+import { ESSAY, type Member, selectorsFor } from '../support/fixtures.js';
+import { type ApiServer, cookieOf, expectConsecutive, sleep, type Seminar, useLiveSeminar } from './helpers.js';
 
 let server: ApiServer;
-let s: Awaited<ReturnType<typeof seminar>>;
-const clients = new Clients();
-
-beforeAll(async () => {
-  server = await startApi({ POST_BURST: '100000', POST_PER_MINUTE: '100000' });
-  s = await seminar(server);
+let s: Seminar;
+const clients = useLiveSeminar((started, seeded) => ((server = started), (s = seeded)), {
+  POST_BURST: '100000',
+  POST_PER_MINUTE: '100000',
 });
 // Each test counts events on a document of its own, so that nothing a slow test left in flight can reach another.
 let doc: { id: string; text: string };
@@ -22,12 +20,6 @@ beforeEach(async () => {
     .send({ title: 'The Bolivian Revolution of 1952', format: 'text', content: ESSAY })
     .expect(201);
   doc = res.body as { id: string; text: string };
-});
-afterEach(() => clients.closeAll());
-afterAll(async () => {
-  clients.closeAll();
-  await server?.close();
-  await closeDb();
 });
 
 const QUOTE = 'the power of the working class';
