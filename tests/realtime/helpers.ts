@@ -52,6 +52,7 @@ export class Client {
   readonly reloads: { documentId: string; seq: number }[] = [];
   readonly typing: { userId: string; annotationId: string | null }[] = [];
   presence: { userId: string; displayName: string }[] = [];
+  readonly memberships: { groupId: string }[] = [];
   private readonly waiters = new Set<() => void>();
 
   constructor(url: string, cookie: string | undefined, options: { origin?: string; autoConnect?: boolean } = {}) {
@@ -67,6 +68,7 @@ export class Client {
     this.socket.on('doc:reload', (e) => this.record(() => this.reloads.push(e)));
     this.socket.on('doc:typing', (e) => this.record(() => this.typing.push(e)));
     this.socket.on('doc:presence', (e) => this.record(() => (this.presence = e.readers)));
+    this.socket.on('member:changed', (e) => this.record(() => this.memberships.push(e)));
     this.socket.on('disconnect', () => this.record(() => undefined));
   }
 

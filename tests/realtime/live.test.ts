@@ -185,6 +185,20 @@ describe('live events', () => {
     expect(alice.typing).toEqual([]);
   });
 
+  it("tells a member's sockets when their role in a group changes, and nobody else's", async () => {
+    const bob = clients.open(server.url, cookieOf(s.bob.agent));
+    const alice = clients.open(server.url, cookieOf(s.alice.agent));
+    await Promise.all([bob.connected(), alice.connected()]);
+    const group = (await s.owner.agent.get(`/api/groups/${s.slug}`).expect(200)).body as { id: string };
+    await s.owner.agent.patch(`/api/groups/${s.slug}/members/${s.bob.id}`).send({ role: 'instructor' }).expect(200);
+    await bob.until(() => bob.memberships[0], 'member:changed at bob');
+    expect(bob.memberships).toEqual([{ groupId: group.id }]);
+    await s.owner.agent.patch(`/api/groups/${s.slug}/members/${s.bob.id}`).send({ role: 'student' }).expect(200);
+    await bob.until(() => bob.memberships[1], 'the second member:changed at bob');
+    await alice.ping();
+    expect(alice.memberships).toEqual([]);
+  });
+
   it('ignores typing for a document the socket has not joined', async () => {
     const alice = clients.open(server.url, cookieOf(s.alice.agent));
     const bob = clients.open(server.url, cookieOf(s.bob.agent));

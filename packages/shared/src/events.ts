@@ -46,6 +46,11 @@ export interface ServerToClientEvents {
     displayName: string;
     annotationId: string | null;
   }) => void;
+  /**
+   * The signed-in user's membership of a group changed (a new role, removed, left): pages that depend on it load again.
+   * Sent to every socket of theirs.
+   */
+  'member:changed': (payload: { groupId: string }) => void;
   /** A new notification for the signed-in user (sent to every socket of theirs), with their unread count. */
   'notify:new': (payload: { notification: NotificationDto; unread: number }) => void;
 }

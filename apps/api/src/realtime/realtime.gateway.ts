@@ -105,8 +105,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
       }),
       // Through the adapter, so with Redis the user's sockets on every instance get it.
       this.notifications.onNotified((userId, payload) => server.to(userRoom(userId)).emit('notify:new', payload)),
-      this.membership.onChanged((_groupId, userId) => {
+      this.membership.onChanged((groupId, userId) => {
         if (!userId) return;
+        // Through the adapter, like notifications: their pages on every instance reload what their role allows.
+        server.to(userRoom(userId)).emit('member:changed', { groupId });
         void this.recheckMember(userId);
         if (multiInstance) server.serverSideEmit('scholia:membership', userId);
       }),
