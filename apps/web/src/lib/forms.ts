@@ -40,3 +40,13 @@ export function missingFields(checks: Array<[field: string, value: string, messa
     errors,
   };
 }
+
+/** A keydown handler for a form or dialog that Escape closes (kept from reaching enclosing ones, which close too). */
+export function closeOnEscape(close: () => unknown): (event: KeyboardEvent) => void {
+  return (event) => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    event.stopPropagation();
+    void close();
+  };
+}
