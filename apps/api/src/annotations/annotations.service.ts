@@ -456,10 +456,18 @@ export class AnnotationsService {
 
   /** The annotation with the caller's access, or 404 when it does not exist or is not theirs to see. */
   private async visible(auth: AuthContext, id: string): Promise<{ row: AnnotationRow; access: GroupAccess }> {
-    const row = await this.annotations.find(id, auth.user.id);
-    const access = row && (await this.members.byDocument(row.documentId, auth.user.id));
-    const seen = this.seen(auth, row, access);
+    const seen = await this.seenThread(auth, await this.annotations.find(id, auth.user.id));
     return { row: seen.head, access: seen.access };
+  }
+
+  /** A loaded thread with the caller's access to its group, or 404 as `seen` decides. */
+  private async seenThread(
+    auth: AuthContext,
+    row: AnnotationRow | null,
+    what?: string,
+  ): Promise<{ head: AnnotationRow; access: GroupAccess }> {
+    const access = row && (await this.members.byDocument(row.documentId, auth.user.id));
+    return this.seen(auth, row, access, what);
   }
 
   /**
@@ -470,9 +478,7 @@ export class AnnotationsService {
     auth: AuthContext,
     id: string,
   ): Promise<{ head: AnnotationRow; reply: ReplyRow; access: GroupAccess }> {
-    const row = await this.annotations.findByReply(id, auth.user.id);
-    const access = row && (await this.members.byDocument(row.documentId, auth.user.id));
-    const seen = this.seen(auth, row, access, 'That reply');
+    const seen = await this.seenThread(auth, await this.annotations.findByReply(id, auth.user.id), 'That reply');
     const reply = seen.head.replies.find((r) => r.id === id)!;
     const viewer = this.viewer(auth, seen.access);
     if (!itemVisible(reply, viewer)) throw notFound('That reply');
