@@ -3,10 +3,10 @@ import type { AnalyticsReport, AnalyticsRow } from '@scholia/shared';
 import { countWords, distinctPassages } from '../../apps/api/src/analytics/metrics.js';
 import { createTestApp, newUser, type TestApp } from '../support/app.js';
 import { closeDb, sql } from '../support/db.js';
-import { seminar, selectorsFor, type Member } from '../support/fixtures.js';
+import { seminar, selectorsFor, type Member, type Seminar } from '../support/fixtures.js';
 
 let t: TestApp;
-let s: Awaited<ReturnType<typeof seminar>>;
+let s: Seminar;
 let doc2: { id: string; text: string };
 let instructor: Member;
 let evil: Member;

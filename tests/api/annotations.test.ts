@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xssPayloads } from '@scholia/documents';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { closeDb, count } from '../support/db.js';
-import { seminar, selectorsFor } from '../support/fixtures.js';
+import { seminar, selectorsFor, type Seminar } from '../support/fixtures.js';
 
 let t: TestApp;
-let s: Awaited<ReturnType<typeof seminar>>;
+let s: Seminar;
 
 beforeAll(async () => {
   t = await createTestApp({ POST_BURST: '1000', POST_PER_MINUTE: '1000' });

@@ -15,11 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../support/server.js';
 import { closeDb, count, sql } from '../support/db.js';
 import { DEMO_SLUG, DemoSeedService } from '../../apps/api/src/seed/demo-seed.service.js';
-import { cookieOf, type Member, seminar, selectorsFor } from '../support/fixtures.js';
+import { cookieOf, type Member, seminar, selectorsFor, type Seminar } from '../support/fixtures.js';
 
 let t: RunningServer;
 let url: string;
-let s: Awaited<ReturnType<typeof seminar>>;
+let s: Seminar;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_CSV_COLUMNS } from '@scholia/shared';
 import { createTestApp, TEST_ORIGIN, type TestApp } from '../support/app.js';
 import { closeDb, sql } from '../support/db.js';
-import { seminar, selectorsFor, type Member } from '../support/fixtures.js';
+import { seminar, selectorsFor, type Member, type Seminar } from '../support/fixtures.js';
 import { W3C_SUITE_DIR, w3cAssertionCount, w3cExportFailures, w3cFailures, w3cSample } from '../support/w3c.js';
 
 type Json = Record<string, any>;
 
 let t: TestApp;
-let s: Awaited<ReturnType<typeof seminar>>;
+let s: Seminar;
 const ids: Record<string, string> = {};
 let unicodeDoc: { id: string; text: string };
 

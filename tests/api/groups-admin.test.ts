@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { closeDb, count, sql } from '../support/db.js';
-import { type Member, seminar, signUp } from '../support/fixtures.js';
+import { type Member, seminar, signUp, type Seminar } from '../support/fixtures.js';
 
 let t: TestApp;
 
@@ -13,10 +13,10 @@ afterAll(async () => {
   await closeDb();
 });
 
-type Seminar = Awaited<ReturnType<typeof seminar>> & { carol: Member };
+type WithCarol = Seminar & { carol: Member };
 
 /** The fixture seminar plus Carol, an instructor. */
-async function withInstructor(): Promise<Seminar> {
+async function withInstructor(): Promise<WithCarol> {
   const s = await seminar(t);
   const invite = await s.owner.agent.post(`/api/groups/${s.slug}/invites`).send({ role: 'instructor' }).expect(201);
   const carol = await signUp(t, 'Carol');
@@ -27,7 +27,7 @@ async function withInstructor(): Promise<Seminar> {
   return { ...s, carol };
 }
 
-const roleOf = async (s: Seminar, who: Member): Promise<string | undefined> => {
+const roleOf = async (s: WithCarol, who: Member): Promise<string | undefined> => {
   const res = await s.owner.agent.get(`/api/groups/${s.slug}/members`);
   if (res.status !== 200) {
     const alt = await who.agent.get(`/api/groups/${s.slug}`);
@@ -43,7 +43,7 @@ interface Problem {
 }
 
 describe('access to group administration', () => {
-  let s: Seminar;
+  let s: WithCarol;
   beforeAll(async () => {
     s = await withInstructor();
   });

@@ -3,10 +3,10 @@ import type supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { closeDb, count, sql } from '../support/db.js';
-import { ESSAY, seminar, selectorsFor } from '../support/fixtures.js';
+import { ESSAY, seminar, selectorsFor, type Seminar } from '../support/fixtures.js';
 
 let t: TestApp;
-let s: Awaited<ReturnType<typeof seminar>>;
+let s: Seminar;
 
 beforeAll(async () => {
   t = await createTestApp({ POST_BURST: '1000', POST_PER_MINUTE: '1000' });

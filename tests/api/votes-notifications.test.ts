@@ -13,11 +13,11 @@ import type supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../support/server.js';
 import { closeDb, count } from '../support/db.js';
-import { cookieOf, type Member, seminar, selectorsFor } from '../support/fixtures.js';
+import { cookieOf, type Member, seminar, selectorsFor, type Seminar } from '../support/fixtures.js';
 
 let t: RunningServer;
 let url: string;
-let s: Awaited<ReturnType<typeof seminar>>;
+let s: Seminar;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {

@@ -4,13 +4,13 @@ import type { AnnotationDto, DebateDto } from '@scholia/shared';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { expectAccessible } from '../support/browser.js';
-import { type BrowserSeminar, LONG, PATIENCE, useBrowserSeminar } from '../support/browser-seminar.js';
-import { selectorsFor } from '../support/fixtures.js';
+import { LONG, PATIENCE, useBrowserSeminar } from '../support/browser-seminar.js';
+import { selectorsFor, type Seminar } from '../support/fixtures.js';
 import type { RunningServer } from '../support/server.js';
 
 let server: RunningServer;
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, PATIENCE);
-let s: BrowserSeminar['s'];
+let s: Seminar;
 const { pageAs, pageErrors } = useBrowserSeminar((world) => ({ server, s } = world));
 
 const ALICE_PASSAGE =

@@ -2,7 +2,9 @@ import type { ClientToServerEvents, DocumentEventEnvelope, ServerToClientEvents 
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { closeDb } from '../support/db.js';
-import { seminar } from '../support/fixtures.js';
+import { type Seminar, seminar } from '../support/fixtures.js';
+
+export type { Seminar } from '../support/fixtures.js';
 import { type RunningServer, startServer } from '../support/server.js';
 
 export { cookieOf } from '../support/fixtures.js';
@@ -191,8 +193,6 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export function expectConsecutive(seqs: number[], from: number, count: number): void {
   expect(seqs).toEqual(Array.from({ length: count }, (_, i) => from + 1 + i));
 }
-
-export type Seminar = Awaited<ReturnType<typeof seminar>>;
 
 /**
  * A test file's listening API with a seminar, and the sockets its tests open (closed after each test): set up before

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import type { AnnotationDto } from '@scholia/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb } from '../support/db.js';
-import { seminar, selectorsFor } from '../support/fixtures.js';
+import { seminar, selectorsFor, type Seminar } from '../support/fixtures.js';
 import { api, type ApiServer, Clients, cookieOf, expectConsecutive, sleep, startApi } from './helpers.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -35,7 +35,7 @@ describe.skipIf(!redisUp)(
   () => {
     let a: ApiServer;
     let b: ApiServer;
-    let s: Awaited<ReturnType<typeof seminar>>;
+    let s: Seminar;
     const clients = new Clients();
 
     beforeAll(async () => {

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { launchBrowser, signedInPage } from './browser.js';
 import { closeDb } from './db.js';
-import { type Member, seminar, sessionOf } from './fixtures.js';
+import { type Member, seminar, sessionOf, type Seminar } from './fixtures.js';
 import { type RunningServer, startServer } from './server.js';
 
 /** Browser tests do a lot in one go on a busy machine. */
@@ -14,7 +14,7 @@ export const PATIENCE = { timeout: 20_000, interval: 100 } as const;
 export interface BrowserSeminar {
   server: RunningServer;
   browser: Browser;
-  s: Awaited<ReturnType<typeof seminar>>;
+  s: Seminar;
 }
 
 /**

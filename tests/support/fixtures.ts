@@ -31,6 +31,8 @@ export async function signUp(t: TestApp, name = 'Reader'): Promise<Member> {
   return { agent, id: body.id, handle: body.handle, displayName: body.displayName };
 }
 
+export type Seminar = Awaited<ReturnType<typeof seminar>>;
+
 /** A seminar with an owner, two students and the essay imported; an outsider who belongs to nothing. */
 export async function seminar(t: TestApp): Promise<{
   slug: string;
