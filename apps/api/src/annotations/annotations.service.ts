@@ -15,7 +15,7 @@ import type {
 } from '@scholia/shared';
 import type { AuthContext, AuthUser } from '../auth/auth-context.js';
 import { Clock } from '../common/clock.js';
-import { conflict, forbidden, notFound, ProblemException, tooManyRequests } from '../common/problem.js';
+import { conflict, forbidden, notFound, ProblemException, staleVersion, tooManyRequests } from '../common/problem.js';
 import { RateLimiter } from '../common/rate-limiter.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { EventBus } from '../events/event-bus.js';
@@ -194,10 +194,7 @@ export class AnnotationsService {
       return { updated, events, notified };
     });
     if (!updated || !events) {
-      throw conflict(
-        'stale-version',
-        `Someone saved this annotation after version ${body.version}; reload it and apply your change again.`,
-      );
+      throw staleVersion('annotation', body.version);
     }
     this.bus.publish(events);
     this.notifications.publish(notified);
@@ -315,10 +312,7 @@ export class AnnotationsService {
       return { updated, notified, events: await appendReplyEvents(this.events, tx, head, reply, updated, viewer) };
     });
     if (!updated || !events) {
-      throw conflict(
-        'stale-version',
-        `Someone saved this reply after version ${body.version}; reload it and apply your change again.`,
-      );
+      throw staleVersion('reply', body.version);
     }
     this.bus.publish(events);
     this.notifications.publish(notified);

@@ -53,5 +53,12 @@ export const unauthorized = (detail = 'Sign in to continue.'): ProblemException 
 
 export const conflict = (slug: string, detail: string): ProblemException => new ProblemException(409, slug, detail);
 
+/** Optimistic concurrency lost: someone saved `what` after the version the caller edited. */
+export const staleVersion = (what: string, version: number): ProblemException =>
+  conflict(
+    'stale-version',
+    `Someone saved this ${what} after version ${version}; reload it and apply your change again.`,
+  );
+
 export const tooManyRequests = (retryAfterSeconds: number, detail: string): ProblemException =>
   new ProblemException(429, 'rate-limited', detail, { headers: { 'Retry-After': String(retryAfterSeconds) } });

@@ -13,12 +13,12 @@ import { AnnotationsService } from '../annotations/annotations.service.js';
 import { AnchorerCache } from '../annotations/anchorer-cache.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { Clock } from '../common/clock.js';
-import { conflict, forbidden, notFound } from '../common/problem.js';
+import { forbidden, notFound, staleVersion } from '../common/problem.js';
 import { EventBus } from '../events/event-bus.js';
 import { type Audience, EventRepository } from '../events/event.repository.js';
 import { StancesService } from '../debates/stances.service.js';
 import { appendAnnotationEvents } from '../moderation/item-events.js';
-import { canTeach } from '../groups/groups.service.js';
+import { canTeach, refuseIfMuted } from '../groups/groups.service.js';
 import { type GroupAccess, MembershipRepository } from '../groups/membership.repository.js';
 import { parseContent } from './documents.service.js';
 import { emptyCounts, reanchor, reanchorCitations, sameAnchor } from './revision-anchoring.js';
@@ -161,9 +161,7 @@ export class RevisionService {
     if (!viewer.moderator) {
       if (!author) throw forbidden('Only instructors or the author can re-attach an annotation.');
       if (row.deletedAt) throw notFound('That annotation');
-      if (access.mutedUntil && access.mutedUntil > this.clock.now()) {
-        throw forbidden(`A moderator has muted you in this group until ${access.mutedUntil.toISOString()}.`);
-      }
+      refuseIfMuted(access, this.clock.now());
     }
     const revision = await this.annotations.currentRevision(row.documentId);
     if (!revision) throw notFound('That annotation');
@@ -190,10 +188,7 @@ export class RevisionService {
       return { updated, events: await appendAnnotationEvents(this.events, tx, row, updated, viewer) };
     });
     if (!result) {
-      throw conflict(
-        'stale-version',
-        `Someone saved this annotation after version ${body.version}; reload it and try again.`,
-      );
+      throw staleVersion('annotation', body.version ?? row.version);
     }
     this.bus.publish(result.events);
     return toAnnotationDto(result.updated, await this.stances.viewerFor(row.documentId, viewer))!;
